@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: prints the figures DESIGN §7 sets targets for. Benchmarks, not tests:
+ * nothing here fails on a slow machine; read the numbers.
+ *   npm run bench               all
+ *   npm run bench -- flowlogs   one group (flowlogs | classify)
+ */
+import { benchClassify } from "./classify.js";
+import { benchFlowlogs } from "./flowlogs.js";
+
+const only = process.argv[2];
+const line = (label: string, value: string, target: string) => process.stdout.write(`${label.padEnd(58)} ${value.padStart(16)}   target ${target}\n`);
+
+if (!only || only === "flowlogs") {
+  process.stdout.write("\n# Flow-log summarization (collector, one core, gzip'd AWS VPC v2)\n");
+  for (const records of [1_000_000, 10_000_000]) {
+    const r = await benchFlowlogs(records);
+    line(`${records.toLocaleString("en")} records → ${r.edges.toLocaleString("en")} edges`, `${Math.round(r.recordsPerSecond).toLocaleString("en")}/s`, "≥ 1,000,000/s");
+    line(`  wall time / peak RSS`, `${r.seconds.toFixed(2)} s / ${Math.round(r.peakRssMB)} MB`, "memory ∝ edges");
+  }
+}
+
+if (!only || only === "classify") {
+  process.stdout.write("\n# Classification (pure engine, in-process)\n");
+  for (const resources of [10_000, 100_000]) {
+    const r = await benchClassify({ resources, edges: 1_000_000 });
+    line(`${resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges`, `${Math.round(r.classifyMs)} ms`, "< 2,000 ms (in the DO)");
+  }
+}
