@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * Configuration comes from the environment, with CLI flags taking precedence. AWS access
+ * itself is configured the SDK's standard way (credential chain, AWS_REGION,
+ * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_EC2): the collector does not re-implement any of it.
+ */
+const commaList = z
+  .string()
+  .optional()
+  .transform((s) => (s ?? "").split(",").map((x) => x.trim()).filter(Boolean));
+
+const EnvSchema = z.object({
+  PSG_API_URL: z.url().optional(),
+  PSG_STATE_DIR: z.string().min(1).optional(),
+  PSG_ENROLL_TOKEN: z.string().min(16).max(256).optional(),
+  PSG_COLLECTOR_NAME: z.string().min(1).max(128).optional(),
+  PSG_AWS_REGIONS: commaList,
+  PSG_AWS_ACCOUNT_ID: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id").optional(),
+  AWS_REGION: z.string().optional(),
+  AWS_DEFAULT_REGION: z.string().optional(),
+  PSG_FLOWLOG_PATHS: commaList,
+  PSG_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  PSG_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  PSG_SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  PSG_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+});
+
+export const CollectorConfig = z.object({
+  apiUrl: z.url().optional(),
+  stateDir: z.string().min(1),
+  enrollToken: z.string().optional(),
+  name: z.string().optional(),
+  awsRegions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "not an AWS region name")),
+  awsAccountId: z.string().optional(),
+  flowLogPaths: z.array(z.string().min(1)),
+  intervalSeconds: z.number().int().min(10),
+  logLevel: z.enum(["debug", "info", "warn", "error"]),
+  sendMaxAttempts: z.number().int().min(1),
+  awsMaxAttempts: z.number().int().min(1),
+});
+export type CollectorConfig = z.infer<typeof CollectorConfig>;
+
+export interface ConfigFlags {
+  api?: string;
+  stateDir?: string;
+  interval?: string | number;
+  regions?: string;
+  flowLogs?: string;
+}
+
+/** In the container the state volume is /var/lib/psg; elsewhere ./.psg. */
+export function defaultStateDir(): string {
+  return existsSync("/.dockerenv") || process.env.PSG_IN_CONTAINER === "1" ? "/var/lib/psg" : "./.psg";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): CollectorConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const e = parsed.data;
+  const regions = flags.regions
+    ? flags.regions.split(",").map((s) => s.trim()).filter(Boolean)
+    : e.PSG_AWS_REGIONS.length > 0
+      ? e.PSG_AWS_REGIONS
+      : [e.AWS_REGION ?? e.AWS_DEFAULT_REGION].filter((r): r is string => !!r);
+  const candidate = {
+    apiUrl: flags.api ?? e.PSG_API_URL,
+    stateDir: flags.stateDir ?? e.PSG_STATE_DIR ?? defaultStateDir(),
+    enrollToken: e.PSG_ENROLL_TOKEN,
+    name: e.PSG_COLLECTOR_NAME,
+    awsRegions: [...new Set(regions)],
+    awsAccountId: e.PSG_AWS_ACCOUNT_ID,
+    flowLogPaths: flags.flowLogs ? flags.flowLogs.split(",").map((s) => s.trim()).filter(Boolean) : e.PSG_FLOWLOG_PATHS,
+    intervalSeconds: flags.interval !== undefined ? Number(flags.interval) : e.PSG_INTERVAL_SECONDS,
+    logLevel: e.PSG_LOG_LEVEL,
+    sendMaxAttempts: e.PSG_SEND_MAX_ATTEMPTS,
+    awsMaxAttempts: e.PSG_AWS_MAX_ATTEMPTS,
+  };
+  const result = CollectorConfig.safeParse(candidate);
+  if (!result.success) throw new ConfigError(formatIssues(result.error));
+  return result.data;
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,140 @@
+import { EC2Client, type EC2ClientConfig } from "@aws-sdk/client-ec2";
+import type { Coverage, Resource, Route, Rule } from "../../../../contract/index.js";
+import type { Logger } from "../../log.js";
+import { internetGateways, natGateways } from "./gateways.js";
+import { instances } from "./instances.js";
+import { networkAcls } from "./network-acls.js";
+import { networkInterfaces } from "./network-interfaces.js";
+import { vpcPeerings } from "./peerings.js";
+import { routeTables } from "./route-tables.js";
+import { securityGroups } from "./security-groups.js";
+import { subnets } from "./subnets.js";
+import type { AwsFamily } from "./types.js";
+import { vpcs } from "./vpcs.js";
+
+/** Every AWS resource family the collector reads; the IAM policy grants exactly these actions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const AWS_FAMILIES: ReadonlyArray<AwsFamily<any>> = [
+  vpcs,
+  subnets,
+  securityGroups,
+  networkInterfaces,
+  instances,
+  routeTables,
+  internetGateways,
+  natGateways,
+  networkAcls,
+  vpcPeerings,
+];
+
+export interface AwsInventory {
+  resources: Resource[];
+  rules: Rule[];
+  routes: Route[];
+  coverage: Coverage[];
+}
+
+export interface AwsDiscoveryOptions {
+  regions: string[];
+  /** Known account id; otherwise learnt from the OwnerId the resources carry. */
+  accountId?: string;
+  /** Extra SDK client settings (tests point `endpoint` and `credentials` at a local server). */
+  clientConfig?: Omit<EC2ClientConfig, "region">;
+  maxAttempts?: number;
+  families?: ReadonlyArray<AwsFamily<unknown>>;
+  log?: Logger;
+}
+
+const DENIED = new Set(["UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure", "OptInRequired", "Blocked"]);
+const THROTTLED = new Set(["RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestThrottled"]);
+
+interface FamilyResult {
+  family: AwsFamily<unknown>;
+  region: string;
+  items: unknown[];
+  status: Coverage["status"];
+  reason?: string;
+}
+
+/**
+ * Reads every family in every region with the SDK's standard configuration (credential
+ * chain, AWS_ENDPOINT_URL...), then transforms. A denied or throttled call becomes a
+ * `skipped` (nothing read) or `partial` (some pages read) coverage entry with the reason;
+ * it is never reported as an empty, complete list.
+ */
+export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInventory> {
+  const families = opts.families ?? AWS_FAMILIES;
+  const log = opts.log;
+  const started = Date.now();
+  const results = (
+    await Promise.all(
+      opts.regions.map(async (region) => {
+        const client = new EC2Client({ maxAttempts: opts.maxAttempts ?? 6, ...opts.clientConfig, region });
+        try {
+          return await Promise.all(families.map((family) => readFamily(client, family, region, log)));
+        } finally {
+          client.destroy();
+        }
+      }),
+    )
+  ).flat();
+
+  const account = opts.accountId ?? results.flatMap((r) => r.family.ownerIds(r.items))[0];
+  if (!account) log?.warn("could not learn the AWS account id (no resource carried an OwnerId); set PSG_AWS_ACCOUNT_ID");
+  const inv: AwsInventory = { resources: [], rules: [], routes: [], coverage: [] };
+  const seen = new Set<string>();
+  for (const r of results) {
+    const regionAccount = opts.accountId ?? r.family.ownerIds(r.items)[0] ?? account ?? "unknown";
+    const out = r.family.transform(r.items, { region: r.region, account: regionAccount });
+    for (const res of out.resources) {
+      if (seen.has(res.uid)) continue; // a cross-region peering is listed by both regions
+      seen.add(res.uid);
+      inv.resources.push(res);
+    }
+    inv.rules.push(...out.rules);
+    inv.routes.push(...out.routes);
+    inv.coverage.push({
+      provider: "aws",
+      account: regionAccount,
+      region: r.region,
+      service: `ec2:${r.family.action}`,
+      kinds: r.family.kinds,
+      status: r.status,
+      count: out.resources.length,
+      ...(r.reason ? { reason: r.reason.slice(0, 2048) } : {}),
+    });
+  }
+  log?.info("discovery finished", {
+    regions: opts.regions,
+    resources: inv.resources.length,
+    rules: inv.rules.length,
+    routes: inv.routes.length,
+    notOk: inv.coverage.filter((c) => c.status !== "ok").map((c) => `${c.region} ${c.service}: ${c.status}`),
+    seconds: (Date.now() - started) / 1000,
+  });
+  return inv;
+}
+
+async function readFamily(client: EC2Client, family: AwsFamily<unknown>, region: string, log?: Logger): Promise<FamilyResult> {
+  const collected: unknown[] = [];
+  try {
+    const items = await family.get(client);
+    log?.progress("discovery", { region, family: family.name, items: items.length });
+    return { family, region, items, status: "ok" };
+  } catch (err) {
+    const e = err as { name?: string; Code?: string; message?: string; partialItems?: unknown[]; $metadata?: { httpStatusCode?: number } };
+    const code = e.Code ?? e.name ?? "Error";
+    const partial = e.partialItems ?? collected;
+    const reason = `${code}: ${e.message ?? "unknown error"}`;
+    const denied = DENIED.has(code);
+    const throttled = THROTTLED.has(code);
+    log?.warn(denied ? "discovery call denied" : throttled ? "discovery call throttled" : "discovery call failed", {
+      region,
+      action: `ec2:${family.action}`,
+      code,
+      message: e.message,
+      status: e.$metadata?.httpStatusCode,
+    });
+    return { family, region, items: partial, status: partial.length > 0 ? "partial" : "skipped", reason };
+  }
+}

@@ -1,0 +1,72 @@
+import type { EC2Client, Tag } from "@aws-sdk/client-ec2";
+import type { NetworkFacts, Resource, ResourceKind, Route, Rule } from "../../../../contract/index.js";
+
+/** Where a transform is running: the region and the account that owns what was listed. */
+export interface RegionContext {
+  region: string;
+  account: string;
+}
+
+export interface Discovered {
+  resources: Resource[];
+  rules: Rule[];
+  routes: Route[];
+}
+
+/**
+ * One resource family: `get` makes the (paginated) SDK calls, `transform` turns the SDK's
+ * shapes into the contract's, purely. `action` is the EC2 API action, which is also the
+ * IAM action `ec2:<action>` the shipped policy must grant.
+ */
+export interface AwsFamily<T> {
+  name: string;
+  action: string;
+  kinds: ResourceKind[];
+  get(client: EC2Client): Promise<T[]>;
+  /** Account ids the items carry (OwnerId), used to learn the account without STS. */
+  ownerIds(items: T[]): string[];
+  transform(items: T[], ctx: RegionContext): Discovered;
+}
+
+export function ec2Arn(ctx: RegionContext, type: string, id: string, account = ctx.account): string {
+  return `arn:aws:ec2:${ctx.region}:${account}:${type}/${id}`;
+}
+
+export function tagMap(tags: Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key) out[t.Key.slice(0, 256)] = (t.Value ?? "").slice(0, 512);
+  return out;
+}
+
+export function nameOf(tags: Record<string, string>, fallback: string): string {
+  return (tags.Name || fallback).slice(0, 512);
+}
+
+export function network(facts: Partial<NetworkFacts>): NetworkFacts {
+  return {
+    networks: uniq(facts.networks),
+    subnets: uniq(facts.subnets),
+    securityGroups: uniq(facts.securityGroups),
+    privateIps: uniq(facts.privateIps),
+    publicIps: uniq(facts.publicIps),
+  };
+}
+
+export function uniq(xs: Array<string | undefined> | undefined): string[] {
+  return [...new Set((xs ?? []).filter((x): x is string => !!x))];
+}
+
+export function resource(r: Omit<Resource, "provider" | "tags" | "network" | "attributes"> & Partial<Resource>): Resource {
+  return { provider: "aws", tags: {}, network: network({}), attributes: {}, ...r };
+}
+
+export function empty(): Discovered {
+  return { resources: [], rules: [], routes: [] };
+}
+
+/** Drains an SDK paginator into one list. */
+export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}
