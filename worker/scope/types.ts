@@ -1,4 +1,7 @@
 import type { FlowEdge, Resource, Route, Rule } from "../../contract/index.js";
+import type { RuleId } from "./catalog.js";
+
+export type { RuleId } from "./catalog.js";
 
 /** DESIGN §4. When several apply, the first in SCOPE_PRECEDENCE wins. */
 export type Scope = "cde" | "security_impacting" | "connected" | "out_of_scope";
@@ -7,7 +10,7 @@ export const SCOPE_PRECEDENCE: readonly Scope[] = ["cde", "security_impacting", 
 /** What a reason points at; an assessor can look each of these up. */
 export type Evidence =
   | { type: "tag"; key: string; value: string }
-  | { type: "override"; author: string; at: string; justification: string; expiresAt?: string }
+  | { type: "override"; scope: Scope; author: string; at: string; justification: string; expiresAt?: string }
   | {
       type: "flow";
       srcIp: string;
@@ -27,11 +30,23 @@ export type Evidence =
   | { type: "route"; routeId: string; tableUid: string; destination: string; target: string }
   | { type: "resource"; uid: string; relation: string }
   | { type: "keyword"; field: string; text: string; keyword: string }
-  | { type: "absence"; checked: string };
+  | { type: "absence"; checked: string }
+  /** Totals over every edge a reason counted; the `flow` items next to it are the top few by bytes. */
+  | {
+      type: "flow_totals";
+      edges: number;
+      packets: number;
+      bytes: number;
+      flows: number;
+      firstSeen: number;
+      lastSeen: number;
+      /** How many of these edges are listed as `flow` evidence in the same reason. */
+      shown: number;
+    };
 
 export interface Reason {
-  /** Stable rule id, e.g. "cde.tag", "connected.observed_flow". Documented in docs/scoping.md. */
-  rule: string;
+  /** Stable rule id, e.g. "tag.pci_scope", "connected.observed_flow". Documented in docs/scoping.md. */
+  rule: RuleId;
   scope: Scope;
   confidence: number;
   /** PCI DSS v4.0.1 requirement numbers or SSC scoping-guidance references. */
@@ -40,6 +55,10 @@ export interface Reason {
   evidence: Evidence[];
 }
 
+/**
+ * Decisions and reasons are values: the classifier shares identical reason and evidence
+ * objects between decisions (frozen) to keep 100k-resource tenants cheap. Copy before editing.
+ */
 export interface ScopeDecision {
   uid: string;
   scope: Scope;

@@ -1,0 +1,146 @@
+import type { Rule } from "../../contract/index.js";
+import { isAnywhere } from "./cidr.js";
+import type { KeywordHit, Signals } from "./declared.js";
+import { FlowTally, describeTally, resourceEvidence, ruleEvidence } from "./evidence.js";
+import { makeReason, type Findings } from "./findings.js";
+import { networkOf, type ScopeGraph } from "./graph.js";
+import type { Evidence } from "./types.js";
+
+/**
+ * A payment word alone is a low-confidence candidate that seeds nothing. It is corroborated
+ * when a confirmed CDE component sends it accepted traffic or shares its subnet.
+ */
+export function keywordRule(graph: ScopeGraph, signals: Signals, found: Findings): void {
+  const n = graph.resources.length;
+  const seed = found.confirmedCde();
+  const candidates = new Uint8Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (signals.keyword[i] !== undefined && !seed[i]) {
+      candidates[i] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+
+  const seedInSubnet = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    if (!seed[i]) continue;
+    for (const s of networkOf(graph.resources[i]!).subnets) if (!seedInSubnet.has(s)) seedInSubnet.set(s, i);
+  }
+
+  const inbound = new Map<number, FlowTally>();
+  const { edges, src, dst } = graph;
+  for (let j = 0; j < edges.length; j++) {
+    const d = dst[j]!;
+    if (d < 0 || !candidates[d]) continue;
+    const s = src[j]!;
+    if (s < 0 || !seed[s] || edges[j]!.action !== "accept") continue;
+    let t = inbound.get(d);
+    if (t === undefined) inbound.set(d, (t = new FlowTally()));
+    t.add(edges, j);
+  }
+
+  for (let i = 0; i < n; i++) {
+    if (!candidates[i]) continue;
+    const hit = signals.keyword[i]!;
+    const r = graph.resources[i]!;
+    const kwEvidence = keywordEvidence(hit);
+    let subnetPeer: number | undefined;
+    let subnet = "";
+    for (const s of networkOf(r).subnets) {
+      const p = seedInSubnet.get(s);
+      if (p !== undefined) {
+        subnetPeer = p;
+        subnet = s;
+        break;
+      }
+    }
+    const tally = inbound.get(i);
+    if (tally === undefined && subnetPeer === undefined) {
+      found.add(i, makeReason("cde.keyword", `Name or tag suggests payment data ("${hit.keyword}") but nothing corroborates it; confirm with a tag or override`, [kwEvidence]));
+      continue;
+    }
+    const evidence: Evidence[] = [kwEvidence];
+    const why: string[] = [];
+    if (tally !== undefined) {
+      for (const uid of tally.peers(edges, r.uid)) evidence.push(resourceEvidence(uid, "confirmed CDE component sending to this resource"));
+      evidence.push(...tally.evidence(edges));
+      why.push(`receives accepted traffic from the CDE (${describeTally(tally)})`);
+    }
+    if (subnetPeer !== undefined) {
+      evidence.push(resourceEvidence(graph.resources[subnetPeer]!.uid, `confirmed CDE component in the same subnet ${subnet}`));
+      why.push(`shares subnet ${subnet} with a confirmed CDE component`);
+    }
+    found.add(i, makeReason("cde.keyword_corroborated", `Name or tag suggests payment data ("${hit.keyword}") and it ${why.join(" and ")}`, evidence));
+  }
+}
+
+function keywordEvidence(hit: KeywordHit): Evidence {
+  return { type: "keyword", field: hit.field, text: hit.text, keyword: hit.keyword };
+}
+
+const SEGMENT_KINDS = new Set<string>(["instance", "nic", "database", "function", "container_service", "k8s_cluster"]);
+
+/**
+ * The rule on a security group that lets every protocol and port in from the group itself
+ * or from anywhere: inside one subnet nothing else (a NACL applies only at the subnet edge)
+ * stands between the group's members.
+ */
+export function openIngress(rules: readonly Rule[] | undefined, group: string): Rule | undefined {
+  if (rules === undefined) return undefined;
+  for (const rule of rules) {
+    if (rule.direction !== "ingress" || rule.action !== "allow") continue;
+    const allTraffic = rule.protocol === "all" || rule.protocol === "-1" ||
+      ((rule.protocol === "tcp" || rule.protocol === "6") && rule.fromPort === 0 && rule.toPort === 65535);
+    if (!allTraffic) continue;
+    const p = rule.peer;
+    if (p.kind === "any" || (p.kind === "group" && p.value === group) || (p.kind === "cidr" && isAnywhere(p.value))) return rule;
+  }
+  return undefined;
+}
+
+/** Unrestricted connectivity: same subnet and same allow-all security group as a confirmed CDE component. */
+export function sharedSegmentRule(graph: ScopeGraph, found: Findings): void {
+  const n = graph.resources.length;
+  const seed = found.confirmedCde();
+  // subnet → group → first CDE component in that subnet carrying that group
+  const cdeGroupsBySubnet = new Map<string, Map<string, number>>();
+  for (let i = 0; i < n; i++) {
+    if (!seed[i]) continue;
+    const net = networkOf(graph.resources[i]!);
+    for (const s of net.subnets) {
+      let groups = cdeGroupsBySubnet.get(s);
+      if (groups === undefined) cdeGroupsBySubnet.set(s, (groups = new Map()));
+      for (const g of net.securityGroups) if (!groups.has(g)) groups.set(g, i);
+    }
+  }
+  if (cdeGroupsBySubnet.size === 0) return;
+
+  const openRule = new Map<string, Rule | undefined>();
+  for (let i = 0; i < n; i++) {
+    const r = graph.resources[i]!;
+    if (seed[i] || !SEGMENT_KINDS.has(r.kind)) continue;
+    const net = networkOf(r);
+    search: for (const s of net.subnets) {
+      const groups = cdeGroupsBySubnet.get(s);
+      if (groups === undefined) continue;
+      for (const g of net.securityGroups) {
+        const peer = groups.get(g);
+        if (peer === undefined) continue;
+        if (!openRule.has(g)) openRule.set(g, openIngress(graph.rulesByOwner.get(g), g));
+        const rule = openRule.get(g);
+        if (rule === undefined) continue;
+        found.add(i, makeReason("cde.shared_segment_no_control",
+          `Shares subnet ${s} and security group ${g} (ingress allows all traffic from ${rule.peer.kind === "group" ? "its own members" : "anywhere"}) with CDE component ${graph.resources[peer]!.uid}: no control between them`,
+          [
+            resourceEvidence(graph.resources[peer]!.uid, "confirmed CDE component"),
+            resourceEvidence(s, "shared subnet"),
+            resourceEvidence(g, "shared security group"),
+            ruleEvidence(rule),
+          ]));
+        break search;
+      }
+    }
+  }
+}
