@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEdge, Resource, Rule } from "../../contract/index.js";
+import { classify } from "../../worker/scope/classify.js";
+import { RULES } from "../../worker/scope/catalog.js";
+import type { ClassifierInput, Override } from "../../worker/scope/types.js";
+import { edge, infra, ingress, input, NOW, override, resource } from "./builders.js";
+
+/** mulberry32: tiny, seedable, good enough to shake out ordering and edge cases. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ["web", "api", "payments-db", "cardgame", "checkout-svc", "worker", "billing", "discard", "tokenizer", "cache", "report"];
+const TAGS: Record<string, string>[] = [
+  {}, {}, {}, { "pci:scope": "cde" }, { "PCI-Scope": "out-of-scope" }, { "pci:scope": "bogus" }, { "data-classification": "cardholder" },
+  { role: "bastion" }, { role: "dns" }, { function: "siem" }, { role: "patch-mirror" }, { "pci:scope": "connected" }, { owner: "billing" },
+];
+const KINDS: Resource["kind"][] = ["instance", "instance", "database", "function", "bucket", "container_service", "load_balancer", "nic"];
+const PORTS = [22, 53, 80, 123, 443, 514, 3389, 5432, 8080, 8140, 9200];
+
+function randomTenant(seed: number, size: number): ClassifierInput {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const subnets = Array.from({ length: 1 + Math.floor(size / 8) }, (_, k) => `sn-${k}`);
+  const groups = Array.from({ length: 1 + Math.floor(size / 6) }, (_, k) => `sg-${k}`);
+  const networks = ["vpc-a", "vpc-b"];
+  const resources: Resource[] = [];
+  for (let i = 0; i < size; i++) {
+    resources.push(resource(`r-${seed}-${i}`, {
+      kind: pick(KINDS), name: `${pick(NAMES)}-${i}`, tags: pick(TAGS), subnet: pick(subnets), network: pick(networks),
+      groups: rnd() < 0.8 ? [pick(groups)] : [pick(groups), pick(groups)], ip: `10.${Math.floor(rnd() * 3)}.${Math.floor(rnd() * 256)}.${i % 250}`,
+    }));
+  }
+  for (const s of subnets) resources.push(infra(s, "subnet", { network: pick(networks) }));
+  for (const g of groups) resources.push(infra(g, "security_group"));
+  resources.push(infra("acl-0", "network_acl", { subnets: [subnets[0]!] }), infra("vpc-a", "network"));
+  // A duplicate uid now and then.
+  if (rnd() < 0.5 && resources.length > 0) resources.push(resources[0]!);
+
+  const rules: Rule[] = [];
+  for (const g of groups) {
+    const roll = rnd();
+    if (roll < 0.2) rules.push(ingress(g, { kind: "group", value: g }, { protocol: "all", from: 0, to: 65535 }));
+    else if (roll < 0.5) rules.push(ingress(g, { kind: "group", value: pick(groups) }, { from: pick(PORTS) }));
+    else if (roll < 0.6) rules.push(ingress(g, { kind: "cidr", value: `10.${Math.floor(rnd() * 3)}.0.0/16` }));
+    else if (roll < 0.65) rules.push(ingress(g, { kind: "cidr", value: "0.0.0.0/0" }));
+  }
+
+  const edges: FlowEdge[] = [];
+  const systems = resources.slice(0, size);
+  for (let k = 0; k < size * 3; k++) {
+    const e = edge(pick(systems), pick(systems), {
+      port: pick(PORTS), protocol: rnd() < 0.8 ? 6 : 17, action: rnd() < 0.85 ? "accept" : "reject",
+      bytes: Math.floor(rnd() * 5) * 100, packets: 1 + Math.floor(rnd() * 3), firstSeen: 1000, lastSeen: 1000 + Math.floor(rnd() * 10),
+    });
+    if (rnd() < 0.05) delete e.dstUid;
+    edges.push(e);
+  }
+
+  const overrides: Override[] = [];
+  for (let k = 0; k < size / 10; k++) {
+    overrides.push(override(pick(systems).uid, pick(["cde", "connected", "security_impacting", "out_of_scope"] as const), {
+      createdAt: new Date(NOW - Math.floor(rnd() * 1e9)).toISOString(),
+      ...(rnd() < 0.5 ? { expiresAt: new Date(NOW + (rnd() < 0.5 ? -1 : 1) * 1e8).toISOString() } : {}),
+    }));
+  }
+  return input({ resources, rules, edges, overrides });
+}
+
+const KNOWN_PCI = new Set(Object.values(RULES).flatMap((r) => [...r.pci]));
+const SEEDS = Array.from({ length: 40 }, (_, k) => k * 7919 + 1);
+
+describe("properties over random tenants", () => {
+  it.each(SEEDS)("seed %i: one decision per resource, well-formed, deterministic", (seed) => {
+    const tenant = randomTenant(seed, 10 + (seed % 60));
+    const result = classify(tenant);
+
+    const uids = new Set(tenant.resources.map((r) => r.uid));
+    expect(new Set(result.keys())).toEqual(uids);
+    expect(result.size).toBe(uids.size);
+
+    for (const [uid, d] of result) {
+      expect(d.uid).toBe(uid);
+      expect(d.confidence).toBeGreaterThanOrEqual(0);
+      expect(d.confidence).toBeLessThanOrEqual(1);
+      expect(d.reasons.length).toBeGreaterThan(0);
+      expect(d.reasons[0]!.scope).toBe(d.scope);
+      expect(d.reasons[0]!.confidence).toBe(d.confidence);
+      for (const r of d.reasons) {
+        expect(r.rule in RULES).toBe(true);
+        expect(r.confidence).toBeGreaterThanOrEqual(0);
+        expect(r.confidence).toBeLessThanOrEqual(1);
+        for (const ref of r.pci) expect(KNOWN_PCI.has(ref)).toBe(true);
+        // Every reason points at something an assessor can look up.
+        expect(r.evidence.length).toBeGreaterThan(0);
+        for (const e of r.evidence) if (e.type === "flow") expect(e.srcUid !== undefined && e.dstUid !== undefined).toBe(true);
+      }
+      if (d.scope !== "out_of_scope") expect(d.reasons.some((r) => r.evidence.length > 0)).toBe(true);
+      // The deciding reason is an override, else a tag, else the highest-precedence computed reason.
+      const declared = d.reasons.find((r) => r.rule === "override.manual") ?? d.reasons.find((r) => r.rule === "tag.pci_scope");
+      if (declared) expect(d.reasons[0]).toBe(declared);
+    }
+
+    // Same input → identical output, also from a structurally equal copy.
+    const again = classify(structuredClone(tenant));
+    expect(JSON.stringify([...again])).toBe(JSON.stringify([...result]));
+  });
+
+  it.each(SEEDS.slice(0, 10))("seed %i: the order of edges and rules does not change any scope", (seed) => {
+    const tenant = randomTenant(seed, 50);
+    const shuffled = { ...tenant, edges: [...tenant.edges].reverse(), rules: [...tenant.rules].reverse(), overrides: [...tenant.overrides].reverse() };
+    const a = classify(tenant);
+    const b = classify(shuffled);
+    for (const [uid, d] of a) {
+      expect(b.get(uid)?.scope, uid).toBe(d.scope);
+      expect(b.get(uid)?.confidence, uid).toBe(d.confidence);
+    }
+  });
+
+  it.each(SEEDS.slice(0, 10))("seed %i: one hop — everything connected or security_impacting touches a confirmed CDE component", (seed) => {
+    const tenant = randomTenant(seed, 60);
+    const result = classify(tenant);
+    const cde = new Set([...result.values()].filter((d) => d.scope === "cde" && d.confidence >= 0.5).map((d) => d.uid));
+    for (const d of result.values()) {
+      const computed = d.reasons[0]!;
+      if (computed.rule !== "connected.observed_flow" && computed.rule !== "security_impacting.service_to_cde" && computed.rule !== "security_impacting.admin_access") continue;
+      const peers = computed.evidence.flatMap((e) => (e.type === "flow" ? [e.srcUid, e.dstUid] : []));
+      expect(peers.some((p) => p !== d.uid && p !== undefined && cde.has(p)), d.uid).toBe(true);
+    }
+  });
+});
+
+describe("the random tenants exercise the classifier", () => {
+  it("every scope is decided and almost every rule fires somewhere across the seeds", () => {
+    const scopes = new Set<string>();
+    const fired = new Set<string>();
+    for (const seed of SEEDS) {
+      for (const d of classify(randomTenant(seed, 10 + (seed % 60))).values()) {
+        scopes.add(d.scope);
+        for (const r of d.reasons) fired.add(r.rule);
+      }
+    }
+    expect([...scopes].sort()).toEqual(["cde", "connected", "out_of_scope", "security_impacting"]);
+    const missing = Object.keys(RULES).filter((id) => !fired.has(id));
+    expect(missing).toEqual([]);
+  });
+});
