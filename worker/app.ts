@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./context.js";
+import { notFound, onError } from "./middleware/errors.js";
+import { requestId } from "./middleware/request-id.js";
+import { createTenantRoute } from "./routes/admin/create-tenant.js";
+import { createApiKeyRoute } from "./routes/api-keys/create.js";
+import { collectorRoutes } from "./routes/collectors/index.js";
+import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
+import { listFlowsRoute } from "./routes/flows/list.js";
+import { getHealth } from "./routes/health/get.js";
+import { ingestRoute } from "./routes/ingest/create.js";
+import { overrideRoutes } from "./routes/overrides/index.js";
+import { resourceRoutes } from "./routes/resources/index.js";
+import { scopeSummaryRoute } from "./routes/scope/summary.js";
+
+/** The API worker: middleware, then one sub-app per resource. Auth is per route. */
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId);
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.route("/healthz", getHealth);
+  app.route("/v1/admin/tenants", createTenantRoute);
+  app.route("/v1/api-keys", createApiKeyRoute);
+  app.route("/v1/enrollment-tokens", createEnrollmentTokenRoute);
+  app.route("/v1/collectors", collectorRoutes);
+  app.route("/v1/ingest", ingestRoute);
+  app.route("/v1/scope", scopeSummaryRoute);
+  app.route("/v1/resources", resourceRoutes);
+  app.route("/v1/flows", listFlowsRoute);
+  app.route("/v1/overrides", overrideRoutes);
+  return app;
+}
+
+export const app = createApp();

@@ -1,0 +1,146 @@
+import type { Batch, FlowEdge, Provider, Resource, ResourceKind, Rule } from "../../../contract/index.js";
+import type { Override, Scope, ScopeDecision } from "../../scope/types.js";
+
+/** What the worker hands the tenant's Durable Object after a batch is verified and stored. */
+export interface ApplyBatchInput {
+  collectorId: string;
+  seq: number;
+  batch: Batch;
+}
+
+export interface ScanProgress {
+  scanId: string;
+  received: number;
+  parts: number;
+  committed: boolean;
+}
+
+export interface ScanCommit {
+  upserted: number;
+  removed: number;
+  markedStale: number;
+}
+
+export type ApplyBatchResult =
+  | { outcome: "applied" | "duplicate"; kind: Batch["kind"]; scan?: ScanProgress; commit?: ScanCommit; classified: boolean }
+  /** The batch is well-formed but contradicts what the object already holds (e.g. a scan's part count changed). */
+  | { outcome: "rejected"; kind: Batch["kind"]; message: string };
+
+/** A scope filter value: a scope, or "unclassified" for resources without a decision yet. */
+export type ScopeFilter = Scope | "unclassified";
+/** A flow endpoint's scope: a scope, or "unmapped" for addresses that are no known resource. */
+export type EndpointScopeFilter = Scope | "unmapped";
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back as `cursor` for the next page. Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ResourceFilter {
+  scope?: ScopeFilter;
+  kind?: ResourceKind;
+  provider?: Provider;
+  account?: string;
+  /** Case-insensitive substring of name, uid or a `key=value` tag. */
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface ResourceListItem {
+  uid: string;
+  provider: Provider;
+  account: string;
+  region: string;
+  kind: ResourceKind;
+  name: string;
+  tags: Record<string, string>;
+  stale: boolean;
+  scope: Scope | null;
+  confidence: number | null;
+  overridden: boolean;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface FlowEdgeView extends FlowEdge {
+  srcScope: Scope | null;
+  dstScope: Scope | null;
+}
+
+export interface ResourceDetail {
+  resource: Resource;
+  stale: boolean;
+  firstSeen: number;
+  lastSeen: number;
+  scanId: string;
+  decision: ScopeDecision | null;
+  override: Override | null;
+  /** Top flows by bytes where this resource is the destination / the source. */
+  flowsIn: FlowEdgeView[];
+  flowsOut: FlowEdgeView[];
+  /** Rules owned by the resource's security groups (and by the resource itself if it is a control). */
+  rules: Rule[];
+}
+
+export interface FlowFilter {
+  uid?: string;
+  srcScope?: EndpointScopeFilter;
+  dstScope?: EndpointScopeFilter;
+  port?: number;
+  protocol?: number;
+  action?: "accept" | "reject";
+  cursor?: string;
+  limit: number;
+}
+
+export interface ScopeCount {
+  total: number;
+  byScope: Partial<Record<ScopeFilter, number>>;
+}
+
+export interface ScopeSummary {
+  resources: ScopeCount & { stale: number; overridden: number };
+  byProviderAccount: (ScopeCount & { provider: Provider; account: string })[];
+  byKind: (ScopeCount & { kind: ResourceKind })[];
+  lastScan: { scanId: string; collectorId: string; parts: number; committedAt: number } | null;
+  flows: { edges: number; accepted: number; rejected: number; unmapped: number; packets: number; bytes: number; flows: number };
+  classifiedAt: number | null;
+}
+
+export interface SetOverrideInput {
+  uid: string;
+  scope: Scope;
+  justification: string;
+  author: string;
+  expiresAt?: string;
+}
+
+export interface TenantScopeStats {
+  resources: number;
+  staleResources: number;
+  rules: number;
+  routes: number;
+  flowEdges: number;
+  decisions: number;
+  overrides: number;
+  appliedBatches: number;
+  stagedRows: number;
+  scans: { committed: number; staging: number };
+}
+
+/** The RPC surface of the TenantScope Durable Object. `client.ts` hands out stubs of it. */
+export interface TenantScopeRpc {
+  applyBatch(input: ApplyBatchInput): Promise<ApplyBatchResult>;
+  summary(): Promise<ScopeSummary>;
+  listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>>;
+  /** Null when the uid is not one of this tenant's resources. */
+  getResource(uid: string, topFlows?: number): Promise<ResourceDetail | null>;
+  listFlows(filter: FlowFilter): Promise<Page<FlowEdgeView>>;
+  /** Null when the uid is not one of this tenant's resources. */
+  setOverride(input: SetOverrideInput): Promise<ScopeDecision | null>;
+  /** False when there was no override for the uid. */
+  removeOverride(uid: string): Promise<boolean>;
+  stats(): Promise<TenantScopeStats>;
+}

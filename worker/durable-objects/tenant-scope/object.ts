@@ -1,0 +1,192 @@
+import { DurableObject } from "cloudflare:workers";
+import type { ScopeDecision } from "../../scope/types.js";
+import { mergeFlows } from "./flows.js";
+import type {
+  ApplyBatchInput,
+  ApplyBatchResult,
+  FlowEdgeView,
+  FlowFilter,
+  Page,
+  ResourceDetail,
+  ResourceFilter,
+  ResourceListItem,
+  ScopeSummary,
+  SetOverrideInput,
+  TenantScopeRpc,
+  TenantScopeStats,
+} from "./interface.js";
+import { stageInventoryPart } from "./inventory.js";
+import * as reads from "./reads.js";
+import { reclassify } from "./reclassify.js";
+import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
+
+/**
+ * One tenant's scope graph (DESIGN §9): resources, rules, routes, flow edges, decisions and
+ * overrides in the object's SQLite. The worker calls it only after a batch is verified and
+ * durable in R2, so every write here may be retried: batches are applied at most once per
+ * (collector, seq).
+ */
+export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec(TENANT_SCOPE_DDL);
+    });
+  }
+
+  async applyBatch({ collectorId, seq, batch }: ApplyBatchInput): Promise<ApplyBatchResult> {
+    const now = Date.now();
+    const applied = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM applied_batches WHERE collector_id = ? AND seq = ?", collectorId, seq)
+      .one().n;
+    if (applied > 0) {
+      const scan = batch.kind === "inventory" ? this.scanProgress(collectorId, batch.scanId) : undefined;
+      return { outcome: "duplicate", kind: batch.kind, ...(scan ? { scan } : {}), classified: this.retryClassification(now) };
+    }
+
+    let result: ApplyBatchResult | undefined;
+    this.ctx.storage.transactionSync(() => {
+      let changed = false;
+      if (batch.kind === "inventory") {
+        const staged = stageInventoryPart(this.sql, collectorId, batch, now);
+        if (!staged.ok) {
+          result = { outcome: "rejected", kind: batch.kind, message: staged.message };
+          return;
+        }
+        changed = staged.commit !== undefined;
+        result = { outcome: "applied", kind: batch.kind, scan: staged.progress, ...(staged.commit ? { commit: staged.commit } : {}), classified: false };
+      } else if (batch.kind === "flows") {
+        changed = mergeFlows(this.sql, batch) > 0;
+        result = { outcome: "applied", kind: batch.kind, classified: false };
+      } else {
+        this.sql.exec(
+          `INSERT INTO heartbeats (collector_id, version, spooled, last_scan_id, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (collector_id) DO UPDATE SET version = excluded.version, spooled = excluded.spooled,
+             last_scan_id = coalesce(excluded.last_scan_id, last_scan_id), at = excluded.at`,
+          collectorId,
+          batch.version,
+          batch.spooled,
+          batch.lastScan?.scanId ?? null,
+          now,
+        );
+        result = { outcome: "applied", kind: batch.kind, classified: false };
+      }
+      this.sql.exec("INSERT INTO applied_batches (collector_id, seq, kind, applied_at) VALUES (?, ?, ?, ?)", collectorId, seq, batch.kind, now);
+      // The flag lives in the same transaction as the data: if the object dies before the
+      // classification below finishes, the next call finds it set and classifies again.
+      if (changed) writeMeta(this.sql, "dirty", "1");
+    });
+    if (!result) throw new Error("applyBatch produced no result");
+    if (result.outcome === "applied") result.classified = this.retryClassification(now);
+    return result;
+  }
+
+  async summary(): Promise<ScopeSummary> {
+    return reads.summary(this.sql);
+  }
+
+  async listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>> {
+    return reads.listResources(this.sql, filter);
+  }
+
+  async getResource(uid: string, topFlows = 20): Promise<ResourceDetail | null> {
+    return reads.getResource(this.sql, uid, topFlows);
+  }
+
+  async listFlows(filter: FlowFilter): Promise<Page<FlowEdgeView>> {
+    return reads.listFlows(this.sql, filter);
+  }
+
+  async setOverride(input: SetOverrideInput): Promise<ScopeDecision | null> {
+    const exists = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM resources WHERE uid = ?", input.uid).one().n;
+    if (exists === 0) return null;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT OR REPLACE INTO overrides (uid, scope, justification, author, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        input.uid,
+        input.scope,
+        input.justification,
+        input.author,
+        new Date(now).toISOString(),
+        input.expiresAt ?? null,
+      );
+      writeMeta(this.sql, "dirty", "1");
+    });
+    reclassify(this.ctx.storage, now);
+    await this.scheduleOverrideExpiry();
+    return reads.getResource(this.sql, input.uid, 0)?.decision ?? null;
+  }
+
+  async removeOverride(uid: string): Promise<boolean> {
+    const removed = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM overrides WHERE uid = ?", uid).one().n > 0;
+    if (!removed) return false;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM overrides WHERE uid = ?", uid);
+      writeMeta(this.sql, "dirty", "1");
+    });
+    reclassify(this.ctx.storage, Date.now());
+    await this.scheduleOverrideExpiry();
+    return true;
+  }
+
+  /** Overrides stop winning when they expire; reclassify then rather than at the next batch. */
+  override async alarm(): Promise<void> {
+    reclassify(this.ctx.storage, Date.now());
+    await this.scheduleOverrideExpiry();
+  }
+
+  async stats(): Promise<TenantScopeStats> {
+    const count = (q: string) => this.sql.exec<{ n: number }>(q).one().n;
+    return {
+      resources: count("SELECT count(*) AS n FROM resources"),
+      staleResources: count("SELECT count(*) AS n FROM resources WHERE stale = 1"),
+      rules: count("SELECT count(*) AS n FROM rules"),
+      routes: count("SELECT count(*) AS n FROM routes"),
+      flowEdges: count("SELECT count(*) AS n FROM flow_edges"),
+      decisions: count("SELECT count(*) AS n FROM decisions"),
+      overrides: count("SELECT count(*) AS n FROM overrides"),
+      appliedBatches: count("SELECT count(*) AS n FROM applied_batches"),
+      stagedRows: count(
+        "SELECT (SELECT count(*) FROM staged_resources) + (SELECT count(*) FROM staged_rules) + (SELECT count(*) FROM staged_routes) + (SELECT count(*) FROM staged_coverage) AS n",
+      ),
+      scans: {
+        committed: count("SELECT count(*) AS n FROM scans WHERE status = 'committed'"),
+        staging: count("SELECT count(*) AS n FROM scans WHERE status = 'staging'"),
+      },
+    };
+  }
+
+  private scanProgress(collectorId: string, scanId: string) {
+    const s = this.sql
+      .exec<{ parts: number; received: number; status: string }>("SELECT parts, received, status FROM scans WHERE collector_id = ? AND scan_id = ?", collectorId, scanId)
+      .toArray()[0];
+    return s ? { scanId, received: s.received, parts: s.parts, committed: s.status === "committed" } : undefined;
+  }
+
+  /**
+   * Classification is derived data: a failure here must not fail the batch that is already
+   * applied. The dirty flag stays set and the next batch (or resend) tries again.
+   */
+  private retryClassification(now: number): boolean {
+    if (readMeta(this.sql, "dirty") !== "1") return true;
+    try {
+      reclassify(this.ctx.storage, now);
+      return true;
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", msg: "classification failed", error: String(err) }));
+      return false;
+    }
+  }
+
+  private async scheduleOverrideExpiry(): Promise<void> {
+    const next = this.sql
+      .exec<{ at: string | null }>("SELECT min(expires_at) AS at FROM overrides WHERE expires_at IS NOT NULL AND expires_at > ?", new Date().toISOString())
+      .one().at;
+    if (next) await this.ctx.storage.setAlarm(Date.parse(next));
+    else await this.ctx.storage.deleteAlarm();
+  }
+}

@@ -1,0 +1,45 @@
+import type { Route, Rule } from "../../../contract/index.js";
+import { classify } from "../../scope/classify.js";
+import type { Override, Scope } from "../../scope/types.js";
+import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type ResourceRow } from "./rows.js";
+import { writeMeta } from "./schema.js";
+
+export type OverrideRow = {
+  uid: string;
+  scope: string;
+  justification: string;
+  author: string;
+  created_at: string;
+  expires_at: string | null;
+};
+
+export function overrideFromRow(row: OverrideRow): Override {
+  const o: Override = { uid: row.uid, scope: row.scope as Scope, justification: row.justification, author: row.author, createdAt: row.created_at };
+  if (row.expires_at !== null) o.expiresAt = row.expires_at;
+  return o;
+}
+
+/**
+ * Loads the tenant graph, runs the pure classifier over it and replaces the stored decisions
+ * in one transaction, so readers see either the old or the new classification, never a mix.
+ */
+export function reclassify(storage: DurableObjectStorage, now: number): number {
+  const sql = storage.sql;
+  const resources = sql.exec<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM resources`).toArray().map(resourceFromRow);
+  const rules = sql.exec<{ json: string }>("SELECT json FROM rules").toArray().map((r) => JSON.parse(r.json) as Rule);
+  const routes = sql.exec<{ json: string }>("SELECT json FROM routes").toArray().map((r) => JSON.parse(r.json) as Route);
+  const edges = sql.exec<FlowEdgeRow>(`SELECT ${FLOW_EDGE_COLUMNS} FROM flow_edges`).toArray().map(flowEdgeFromRow);
+  const overrides = sql.exec<OverrideRow>("SELECT * FROM overrides").toArray().map(overrideFromRow);
+
+  const decisions = classify({ resources, rules, routes, edges, overrides, now });
+
+  storage.transactionSync(() => {
+    sql.exec("DELETE FROM decisions");
+    for (const d of decisions.values()) {
+      sql.exec("INSERT OR REPLACE INTO decisions (uid, scope, confidence, reasons) VALUES (?, ?, ?, ?)", d.uid, d.scope, d.confidence, JSON.stringify(d.reasons));
+    }
+    writeMeta(sql, "classified_at", String(now));
+    writeMeta(sql, "dirty", "0");
+  });
+  return decisions.size;
+}
