@@ -1,0 +1,118 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import { createGzip } from "node:zlib";
+import { readFlowLogFile } from "../collector/src/flowlogs/files.js";
+import { FlowSummary } from "../collector/src/flowlogs/summarize.js";
+
+export interface FlowlogsBenchResult {
+  records: number;
+  /** Wall time to read, gunzip, parse and summarize the gzip'd log. */
+  seconds: number;
+  recordsPerSecond: number;
+  peakRssMB: number;
+  edges: number;
+  /** The same records from an uncompressed file: the parser + summarizer hot path alone. */
+  plainSeconds: number;
+  plainRecordsPerSecond: number;
+  gzipMB: number;
+}
+
+const SERVER_PORTS = [443, 80, 22, 5432, 3306, 6379, 8080, 53, 123, 9092];
+
+/** Deterministic PRNG so runs are comparable. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Writes N AWS v2 records over ~50k distinct edges (both directions, ephemeral client ports). */
+async function writeLog(path: string, records: number): Promise<void> {
+  const rand = rng(42);
+  const edgeCount = 50_000;
+  const edges: Array<[string, string, number, number, string]> = [];
+  for (let i = 0; i < edgeCount; i++) {
+    const client = `10.${(i >> 8) & 255}.${i & 255}.${1 + Math.floor(rand() * 200)}`;
+    const server = `10.100.${Math.floor(rand() * 4)}.${1 + Math.floor(rand() * 50)}`;
+    const port = SERVER_PORTS[Math.floor(rand() * SERVER_PORTS.length)]!;
+    // One edge in twenty is blocked: its records are all REJECTs, as a deny rule would make them.
+    edges.push([client, server, port, port === 53 || port === 123 ? 17 : 6, i % 20 === 0 ? "REJECT" : "ACCEPT"]);
+  }
+  const out = createWriteStream(path);
+  const start = 1_700_000_000;
+  let buf = "";
+  for (let i = 0; i < records; i++) {
+    const [c, s, port, proto, action] = edges[Math.floor(rand() * edgeCount)]!;
+    const eph = 32768 + Math.floor(rand() * 28000);
+    const t = start + Math.floor(i / 1000);
+    const packets = 1 + Math.floor(rand() * 40);
+    const bytes = packets * (60 + Math.floor(rand() * 1400));
+    buf +=
+      rand() < 0.5
+        ? `2 123456789010 eni-0a1b2c3d4e5f60718 ${c} ${s} ${eph} ${port} ${proto} ${packets} ${bytes} ${t} ${t + 60} ${action} OK\n`
+        : `2 123456789010 eni-0a1b2c3d4e5f60718 ${s} ${c} ${port} ${eph} ${proto} ${packets} ${bytes} ${t} ${t + 60} ${action} OK\n`;
+    if (i % 2000 === 0) buf += `2 123456789010 eni-0a1b2c3d4e5f60718 - - - - - - - ${t} ${t + 60} - NODATA\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, "drain");
+      buf = "";
+    }
+  }
+  out.end(buf);
+  await once(out, "close");
+}
+
+async function gzipFile(from: string, to: string): Promise<void> {
+  await pipeline(createReadStream(from), createGzip({ level: 6 }), createWriteStream(to));
+}
+
+export async function benchFlowlogs(records: number): Promise<FlowlogsBenchResult> {
+  const dir = await mkdtemp(join(tmpdir(), "psg-bench-flowlogs-"));
+  try {
+    const gzPath = join(dir, "flows.log.gz");
+    const plainPath = join(dir, "flows.log");
+    await writeLog(plainPath, records);
+    await gzipFile(plainPath, gzPath);
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    try {
+      const plain = new FlowSummary();
+      let t0 = performance.now();
+      await readFlowLogFile(plainPath, plain, 0, false);
+      const plainSeconds = (performance.now() - t0) / 1000;
+
+      const summary = new FlowSummary();
+      t0 = performance.now();
+      const { stats } = await readFlowLogFile(gzPath, summary, 0, true);
+      const seconds = (performance.now() - t0) / 1000;
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return {
+        records: stats.records,
+        seconds,
+        recordsPerSecond: Math.round(stats.records / seconds),
+        peakRssMB: Math.round(peak / 1024 / 1024),
+        edges: summary.size,
+        plainSeconds,
+        plainRecordsPerSecond: Math.round(plain.records / plainSeconds),
+        gzipMB: Math.round(((await stat(gzPath)).size / 1024 / 1024) * 10) / 10,
+      };
+    } finally {
+      clearInterval(sampler);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.argv[2] ?? 2_000_000);
+  console.log(JSON.stringify(await benchFlowlogs(n)));
+}

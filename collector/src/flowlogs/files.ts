@@ -1,0 +1,99 @@
+import { createReadStream } from "node:fs";
+import { open, readdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { createGunzip } from "node:zlib";
+import type { Logger } from "../log.js";
+import { AwsVpcFlowLogParser, type FlowSink, type ParseStats } from "./aws-vpc.js";
+
+/** Where reading a file got to, so that a restart summarizes each record once. */
+export interface FileCheckpoint {
+  size: number;
+  mtimeMs: number;
+  /** For plain files: bytes parsed (up to the last complete line). gzip files are read whole. */
+  offset: number;
+  gzip: boolean;
+}
+export type Checkpoints = Record<string, FileCheckpoint>;
+
+/** Files under the configured paths (directories recursively), sorted, hidden files skipped. */
+export async function listFlowLogFiles(paths: string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(p);
+    const st = await stat(abs);
+    if (st.isFile()) {
+      out.add(abs);
+      continue;
+    }
+    for (const entry of await readdir(abs, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.startsWith(".")) continue;
+      out.add(join(entry.parentPath, entry.name));
+    }
+  }
+  return [...out].sort();
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, "r");
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** What still needs reading in a file, given its last checkpoint; undefined if nothing. */
+export async function plan(path: string, previous: FileCheckpoint | undefined): Promise<{ from: number; gzip: boolean; size: number; mtimeMs: number } | undefined> {
+  const st = await stat(path);
+  const gzip = await isGzip(path);
+  if (previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs) return undefined;
+  if (gzip) return { from: 0, gzip, size: st.size, mtimeMs: st.mtimeMs };
+  // A plain file that grew is read from where we stopped; one that shrank was rotated.
+  const from = previous && !previous.gzip && st.size >= previous.offset ? previous.offset : 0;
+  if (from === st.size) return undefined;
+  return { from, gzip, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** Streams one file (gzip or plain) through the parser into the sink. */
+export async function readFlowLogFile(path: string, sink: FlowSink, from = 0, gzip?: boolean): Promise<{ stats: ParseStats; offset: number }> {
+  const gz = gzip ?? (await isGzip(path));
+  const parser = new AwsVpcFlowLogParser(sink);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, start: gz ? 0 : from });
+  const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
+  for await (const chunk of stream) parser.push(chunk as Buffer);
+  if (gz) parser.end();
+  // A plain file's last line without a newline may still be being written: leave it for
+  // the next read (the offset stops before it).
+  return { stats: parser.stats, offset: gz ? 0 : from + parser.consumedBytes };
+}
+
+export interface ReadResult {
+  files: number;
+  stats: ParseStats;
+  checkpoints: Checkpoints;
+  sources: string[];
+}
+
+/** Reads every new or grown file once, returning the updated checkpoints (to be saved after the edges are spooled). */
+export async function readFlowLogs(paths: string[], sink: FlowSink, previous: Checkpoints, log?: Logger): Promise<ReadResult> {
+  const checkpoints: Checkpoints = { ...previous };
+  const total: ParseStats = { records: 0, skipped: 0, malformed: 0, headers: 0 };
+  const sources: string[] = [];
+  const files = await listFlowLogFiles(paths);
+  let done = 0;
+  for (const file of files) {
+    const todo = await plan(file, previous[file]);
+    done++;
+    if (!todo) continue;
+    const { stats, offset } = await readFlowLogFile(file, sink, todo.from, todo.gzip);
+    total.records += stats.records;
+    total.skipped += stats.skipped;
+    total.malformed += stats.malformed;
+    total.headers += stats.headers;
+    sources.push(file);
+    checkpoints[file] = { size: todo.size, mtimeMs: todo.mtimeMs, offset: todo.gzip ? todo.size : offset, gzip: todo.gzip };
+    log?.progress("flowlogs", { file, filesDone: done, files: files.length, records: total.records });
+  }
+  return { files: sources.length, stats: total, checkpoints, sources };
+}
