@@ -1,0 +1,178 @@
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
+import type { Coverage } from "../../contract/index.js";
+import type { CollectorConfig } from "./config.js";
+import { flowsBatches, inventoryParts } from "./emit/batcher.js";
+import { type DrainResult, type EnqueuedBatch, Outbox } from "./emit/outbox.js";
+import { RetryingTransport } from "./emit/retrying-transport.js";
+import { Spool } from "./emit/spool.js";
+import { HttpTransport, type Transport } from "./emit/transport.js";
+import { type Checkpoints, readFlowLogs } from "./flowlogs/files.js";
+import { ipToUid } from "./flowlogs/ip-map.js";
+import { FlowSummary } from "./flowlogs/summarize.js";
+import type { Logger } from "./log.js";
+import { type AwsInventory, discoverAws } from "./providers/aws/index.js";
+import { type CollectorState, ensureStateDir, readJson, SeqAllocator, secretKeyBytes, writeFileAtomic } from "./state.js";
+import { COLLECTOR_VERSION } from "./version.js";
+
+export interface RunDeps {
+  config: CollectorConfig;
+  state: CollectorState;
+  log: Logger;
+  fetch?: typeof fetch;
+  /** Extra EC2 client settings (tests: endpoint + credentials). Production uses the SDK's defaults. */
+  awsClientConfig?: Omit<EC2ClientConfig, "region">;
+  /** Replace the HTTP transport (tests). */
+  transport?: Transport;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What one cycle did; also written to last-run.json for `collector status`. */
+export interface CycleReport {
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+  collectorId: string;
+  scanId?: string;
+  counts: { resources: number; rules: number; routes: number; edges: number; flowRecords: number };
+  batches: EnqueuedBatch[];
+  sent: number[];
+  lastSeq?: number;
+  rejected: DrainResult["rejected"];
+  pending: number[];
+  /** Coverage entries that were not ok: what was skipped and why. */
+  skipped: Coverage[];
+}
+
+export const LAST_RUN_FILE = "last-run.json";
+const CHECKPOINT_FILE = "flowlog-checkpoints.json";
+
+/**
+ * One cycle: resend what an earlier run left in the spool, discover, spool the scan,
+ * summarize new flow logs, spool the edges, send everything, then a heartbeat.
+ * Every batch is on disk before its first send.
+ */
+export async function runCycle(deps: RunDeps): Promise<CycleReport> {
+  const { config, log } = deps;
+  const started = new Date();
+  await ensureStateDir(config.stateDir);
+  const spool = new Spool(config.stateDir);
+  await spool.init();
+  const seqs = new SeqAllocator(config.stateDir, deps.state);
+  const outbox = new Outbox({ collectorId: deps.state.collectorId, seqs, spool, log });
+  const transport =
+    deps.transport ??
+    new RetryingTransport(
+      new HttpTransport({
+        apiUrl: config.apiUrl ?? deps.state.apiUrl,
+        collectorId: deps.state.collectorId,
+        secretKey: secretKeyBytes(deps.state),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+      { maxAttempts: config.sendMaxAttempts, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) },
+    );
+  const report: CycleReport = {
+    ok: false,
+    startedAt: started.toISOString(),
+    finishedAt: "",
+    collectorId: deps.state.collectorId,
+    counts: { resources: 0, rules: 0, routes: 0, edges: 0, flowRecords: 0 },
+    batches: [],
+    sent: [],
+    rejected: [],
+    pending: [],
+    skipped: [],
+  };
+  const absorb = (d: DrainResult) => {
+    report.sent.push(...d.sent.map((s) => s.seq));
+    report.rejected.push(...d.rejected);
+    report.pending = d.pending;
+  };
+
+  const leftover = await spool.list();
+  if (leftover.length > 0) {
+    log.info("resending spooled batches from an earlier run", { count: leftover.length, seqs: leftover.map((s) => s.seq) });
+    absorb(await outbox.drain(transport));
+  }
+
+  let inventory: AwsInventory | undefined;
+  let lastScan: { scanId: string; finishedAt: string; coverage: Coverage[] } | undefined;
+  if (config.awsRegions.length > 0) {
+    inventory = await discoverAws({
+      regions: config.awsRegions,
+      ...(config.awsAccountId ? { accountId: config.awsAccountId } : {}),
+      maxAttempts: config.awsMaxAttempts,
+      ...(deps.awsClientConfig ? { clientConfig: deps.awsClientConfig } : {}),
+      log,
+    });
+    const scanId = `scan-${started.toISOString().replace(/[:.]/g, "")}-${randomUUID().slice(0, 8)}`;
+    report.scanId = scanId;
+    report.counts.resources = inventory.resources.length;
+    report.counts.rules = inventory.rules.length;
+    report.counts.routes = inventory.routes.length;
+    report.skipped = inventory.coverage.filter((c) => c.status !== "ok");
+    for (const part of inventoryParts(scanId, inventory)) report.batches.push(await outbox.enqueue(part));
+    lastScan = { scanId, finishedAt: new Date().toISOString(), coverage: inventory.coverage };
+  } else {
+    log.warn("no AWS region configured (PSG_AWS_REGIONS or AWS_REGION): skipping discovery");
+  }
+
+  if (config.flowLogPaths.length > 0) {
+    const checkpointPath = join(config.stateDir, CHECKPOINT_FILE);
+    const previous = (await readJson<Checkpoints>(checkpointPath)) ?? {};
+    const summary = new FlowSummary();
+    try {
+      const read = await readFlowLogs(config.flowLogPaths, summary, previous, log);
+      const { edges, invalid } = summary.toEdges(inventory ? ipToUid(inventory.resources) : undefined);
+      report.counts.edges = edges.length;
+      report.counts.flowRecords = read.stats.records;
+      log.info("flow logs summarized", { files: read.files, ...read.stats, edges: edges.length, invalidAddresses: invalid });
+      const source = read.sources.length === 1 ? read.sources[0] : read.sources.length > 1 ? `${read.sources.length} files under ${config.flowLogPaths.join(",")}` : undefined;
+      for (const draft of flowsBatches(edges, source)) report.batches.push(await outbox.enqueue(draft));
+      // Only now that the edges are on disk is the input marked as read.
+      await writeFileAtomic(checkpointPath, JSON.stringify(read.checkpoints));
+    } catch (err) {
+      log.error("reading flow logs failed", { error: err as Error, paths: config.flowLogPaths });
+    }
+  }
+
+  absorb(await outbox.drain(transport));
+  const pendingNow = (await spool.list()).length;
+  report.batches.push(
+    await outbox.enqueue({ kind: "heartbeat", version: COLLECTOR_VERSION, spooled: pendingNow, ...(lastScan ? { lastScan } : {}) }),
+  );
+  absorb(await outbox.drain(transport));
+
+  report.finishedAt = new Date().toISOString();
+  report.lastSeq = seqs.current.nextSeq - 1;
+  report.ok = report.rejected.length === 0 && report.pending.length === 0;
+  deps.state = seqs.current;
+  await writeFileAtomic(join(config.stateDir, LAST_RUN_FILE), JSON.stringify(report, null, 2));
+  log.info("cycle finished", {
+    ok: report.ok,
+    scanId: report.scanId,
+    batches: report.batches.length,
+    sent: report.sent.length,
+    rejected: report.rejected.length,
+    pending: report.pending.length,
+    ...report.counts,
+  });
+  return report;
+}
+
+/** Cycles every interval until the signal aborts; a cycle in progress finishes first. */
+export async function runLoop(deps: RunDeps, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await runCycle(deps);
+    } catch (err) {
+      deps.log.error("cycle failed", { error: err as Error });
+    }
+    if (signal.aborted) break;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, deps.config.intervalSeconds * 1000);
+      signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    });
+  }
+}
