@@ -20,7 +20,7 @@ export interface Ec2ServerOptions {
   /** Answer every Nth request with RequestLimitExceeded (503). */
   throttleEvery?: number;
   /** Finer control: return true to throttle this request (n counts requests from 1). */
-  throttle?: (action: string, n: number) => boolean;
+  throttle?: (action: string, n: number, params: URLSearchParams) => boolean;
   /** accessKeyId → accountId; without it a single account serves every key, or the key names the account. */
   accessKeys?: Record<string, string>;
 }
@@ -100,7 +100,7 @@ export function startEc2Server(opts: Ec2ServerOptions): Promise<Ec2Server> {
     const account = pickAccount(opts, accessKeyId);
     if (!account) return reply(401, errorXml("AuthFailure", `unknown access key ${accessKeyId}`, requestId));
     n += 1;
-    if ((opts.throttleEvery && n % opts.throttleEvery === 0) || opts.throttle?.(action, n)) {
+    if ((opts.throttleEvery && n % opts.throttleEvery === 0) || opts.throttle?.(action, n, params)) {
       return reply(503, errorXml("RequestLimitExceeded", "Request limit exceeded.", requestId), account.accountId, region);
     }
     const spec = LISTS[action];

@@ -67,6 +67,12 @@ export function empty(): Discovered {
 /** Drains an SDK paginator into one list. */
 export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(...(pick(page) ?? []));
+  try {
+    for await (const page of pages) out.push(...(pick(page) ?? []));
+  } catch (err) {
+    // Keep what earlier pages returned: the caller reports it as partial, not as nothing.
+    if (out.length > 0 && err && typeof err === "object") Object.assign(err, { partialItems: out });
+    throw err;
+  }
   return out;
 }
