@@ -174,6 +174,10 @@ export class AwsVpcFlowLogParser {
       else this.stats.malformed++;
       return;
     }
+    if ((sport < 0 && buf[starts[this.iSport]!] !== DASH) || (dport < 0 && buf[starts[this.iDport]!] !== DASH) || sport > 65535 || dport > 65535) {
+      this.stats.malformed++;
+      return;
+    }
     this.stats.records++;
     const src4 = ipv4(buf, sS, ends[this.iSrc]!);
     const dst4 = src4 < 0 ? -1 : ipv4(buf, dS, ends[this.iDst]!);
