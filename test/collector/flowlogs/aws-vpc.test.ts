@@ -58,7 +58,7 @@ describe("AWS VPC flow log parser (v2)", () => {
     const { records, parser } = collect(`${ICMP}\ngarbage line\n2 1 eni-1 10.0.0.1 10.0.0.2 x 22 6 1 1 1 1 ACCEPT OK\n${IPV6}\n`);
     expect(records).toHaveLength(2);
     expect(records[1]?.[0]).toBe("2001:db8:1234:a100:8d6e:3477:df66:f105");
-    expect(parser.stats.malformed).toBe(1);
+    expect(parser.stats.malformed).toBe(2); // the garbage line and the non-numeric port
   });
 
   it("reads IPv4 addresses without making strings, rejecting what is not one", () => {
