@@ -3,25 +3,21 @@ import { isAnywhere } from "./cidr.js";
 import type { KeywordHit, Signals } from "./declared.js";
 import { FlowTally, describeTally, resourceEvidence, ruleEvidence } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
-import { networkOf, type ScopeGraph } from "./graph.js";
+import { networkOf, type HotEdges, type ScopeGraph } from "./graph.js";
 import type { Evidence } from "./types.js";
 
 /**
  * A payment word alone is a low-confidence candidate that seeds nothing. It is corroborated
  * when a confirmed CDE component sends it accepted traffic or shares its subnet.
  */
-export function keywordRule(graph: ScopeGraph, signals: Signals, found: Findings): void {
+export function keywordCandidates(signals: Signals, seed: Uint8Array): Uint8Array {
+  const candidates = new Uint8Array(seed.length);
+  for (let i = 0; i < seed.length; i++) if (signals.keyword[i] !== undefined && !seed[i]) candidates[i] = 1;
+  return candidates;
+}
+
+export function keywordRule(graph: ScopeGraph, hot: HotEdges, seed: Uint8Array, candidates: Uint8Array, signals: Signals, found: Findings): void {
   const n = graph.resources.length;
-  const seed = found.confirmedCde();
-  const candidates = new Uint8Array(n);
-  let any = false;
-  for (let i = 0; i < n; i++) {
-    if (signals.keyword[i] !== undefined && !seed[i]) {
-      candidates[i] = 1;
-      any = true;
-    }
-  }
-  if (!any) return;
 
   const seedInSubnet = new Map<string, number>();
   for (let i = 0; i < n; i++) {
@@ -30,12 +26,12 @@ export function keywordRule(graph: ScopeGraph, signals: Signals, found: Findings
   }
 
   const inbound = new Map<number, FlowTally>();
-  const { edges, src, dst } = graph;
-  for (let j = 0; j < edges.length; j++) {
-    const d = dst[j]!;
-    if (d < 0 || !candidates[d]) continue;
-    const s = src[j]!;
-    if (s < 0 || !seed[s] || edges[j]!.action !== "accept") continue;
+  const { edges } = graph;
+  for (let k = 0; k < hot.count; k++) {
+    const d = hot.dst[k]!;
+    if (!candidates[d] || !seed[hot.src[k]!]) continue;
+    const j = hot.edge[k]!;
+    if (edges[j]!.action !== "accept") continue;
     let t = inbound.get(d);
     if (t === undefined) inbound.set(d, (t = new FlowTally()));
     t.add(edges, j);
@@ -100,10 +96,17 @@ export function openIngress(rules: readonly Rule[] | undefined, group: string): 
   return undefined;
 }
 
-/** Unrestricted connectivity: same subnet and same allow-all security group as a confirmed CDE component. */
-export function sharedSegmentRule(graph: ScopeGraph, found: Findings): void {
+interface SegmentHit {
+  i: number;
+  peer: number;
+  subnet: string;
+  group: string;
+  rule: Rule;
+}
+
+/** Compute/database resources (not in `seed`) sharing a subnet and an allow-all group with a `seed` member. */
+export function sharedSegmentHits(graph: ScopeGraph, seed: Uint8Array): SegmentHit[] {
   const n = graph.resources.length;
-  const seed = found.confirmedCde();
   // subnet → group → first CDE component in that subnet carrying that group
   const cdeGroupsBySubnet = new Map<string, Map<string, number>>();
   for (let i = 0; i < n; i++) {
@@ -115,32 +118,42 @@ export function sharedSegmentRule(graph: ScopeGraph, found: Findings): void {
       for (const g of net.securityGroups) if (!groups.has(g)) groups.set(g, i);
     }
   }
-  if (cdeGroupsBySubnet.size === 0) return;
+  const hits: SegmentHit[] = [];
+  if (cdeGroupsBySubnet.size === 0) return hits;
 
   const openRule = new Map<string, Rule | undefined>();
   for (let i = 0; i < n; i++) {
     const r = graph.resources[i]!;
     if (seed[i] || !SEGMENT_KINDS.has(r.kind)) continue;
     const net = networkOf(r);
-    search: for (const s of net.subnets) {
-      const groups = cdeGroupsBySubnet.get(s);
+    search: for (const subnet of net.subnets) {
+      const groups = cdeGroupsBySubnet.get(subnet);
       if (groups === undefined) continue;
-      for (const g of net.securityGroups) {
-        const peer = groups.get(g);
+      for (const group of net.securityGroups) {
+        const peer = groups.get(group);
         if (peer === undefined) continue;
-        if (!openRule.has(g)) openRule.set(g, openIngress(graph.rulesByOwner.get(g), g));
-        const rule = openRule.get(g);
+        if (!openRule.has(group)) openRule.set(group, openIngress(graph.rulesByOwner.get(group), group));
+        const rule = openRule.get(group);
         if (rule === undefined) continue;
-        found.add(i, makeReason("cde.shared_segment_no_control",
-          `Shares subnet ${s} and security group ${g} (ingress allows all traffic from ${rule.peer.kind === "group" ? "its own members" : "anywhere"}) with CDE component ${graph.resources[peer]!.uid}: no control between them`,
-          [
-            resourceEvidence(graph.resources[peer]!.uid, "confirmed CDE component"),
-            resourceEvidence(s, "shared subnet"),
-            resourceEvidence(g, "shared security group"),
-            ruleEvidence(rule),
-          ]));
+        hits.push({ i, peer, subnet, group, rule });
         break search;
       }
     }
+  }
+  return hits;
+}
+
+/** Unrestricted connectivity: same subnet and same allow-all security group as a confirmed CDE component. */
+export function sharedSegmentRule(graph: ScopeGraph, found: Findings): void {
+  for (const { i, peer, subnet, group, rule } of sharedSegmentHits(graph, found.confirmedCde())) {
+    const cdeUid = graph.resources[peer]!.uid;
+    found.add(i, makeReason("cde.shared_segment_no_control",
+      `Shares subnet ${subnet} and security group ${group} (ingress allows all traffic from ${rule.peer.kind === "group" ? "its own members" : "anywhere"}) with CDE component ${cdeUid}: no control between them`,
+      [
+        resourceEvidence(cdeUid, "confirmed CDE component"),
+        resourceEvidence(subnet, "shared subnet"),
+        resourceEvidence(group, "shared security group"),
+        ruleEvidence(rule),
+      ]));
   }
 }

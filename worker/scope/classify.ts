@@ -1,10 +1,10 @@
 import { cdeControlRule, configuredPathRule } from "./controls.js";
-import { keywordRule, sharedSegmentRule } from "./cde.js";
+import { keywordCandidates, keywordRule, sharedSegmentHits, sharedSegmentRule } from "./cde.js";
 import { readDeclared } from "./declared.js";
 import { decideAll } from "./decide.js";
 import { Findings } from "./findings.js";
 import { flowReasons, tallyFlows } from "./flows.js";
-import { buildGraph } from "./graph.js";
+import { buildGraph, hotEdges } from "./graph.js";
 import type { ClassifierInput, ScopeDecision } from "./types.js";
 
 /**
@@ -24,14 +24,23 @@ export function classify(input: ClassifierInput): Map<string, ScopeDecision> {
   const found = new Findings(graph.resources.length);
 
   const signals = readDeclared(graph, input.overrides, input.now, found);
-  keywordRule(graph, signals, found);
+  const declaredCde = found.confirmedCde();
+  const candidates = keywordCandidates(signals, declaredCde);
+
+  // Everything that could still become CDE: only edges touching these are read again.
+  const possibleCde = declaredCde.slice();
+  for (let i = 0; i < possibleCde.length; i++) possibleCde[i]! |= candidates[i]!;
+  for (const hit of sharedSegmentHits(graph, possibleCde)) possibleCde[hit.i] = 1;
+  const hot = hotEdges(graph, possibleCde);
+
+  keywordRule(graph, hot, declaredCde, candidates, signals, found);
   sharedSegmentRule(graph, found);
 
   const cde = found.confirmedCde();
   let cdeCount = 0;
   for (let i = 0; i < cde.length; i++) cdeCount += cde[i]!;
 
-  const tallies = tallyFlows(graph, cde, signals);
+  const tallies = tallyFlows(graph, hot, cde, signals);
   flowReasons(graph, tallies, signals, found);
   cdeControlRule(graph, cde, found);
   configuredPathRule(graph, cde, found);

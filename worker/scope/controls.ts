@@ -121,11 +121,11 @@ export function configuredPathRule(graph: ScopeGraph, cde: Uint8Array, found: Fi
 
 function ruleTargets(graph: ScopeGraph, rule: Rule, networks: Set<string>, addresses: () => AddressIndex): readonly number[] {
   const peer = rule.peer;
-  if (peer.kind === "group") return graph.membersByGroup.get(peer.value) ?? [];
+  if (peer.kind === "group") return graph.membersByGroup().get(peer.value) ?? [];
   if (peer.kind === "any" || (peer.kind === "cidr" && isAnywhere(peer.value))) {
-    if (networks.size === 1) return graph.membersByNetwork.get([...networks][0]!) ?? [];
+    if (networks.size === 1) return graph.membersByNetwork().get([...networks][0]!) ?? [];
     const out: number[] = [];
-    for (const v of [...networks].sort()) out.push(...(graph.membersByNetwork.get(v) ?? []));
+    for (const v of [...networks].sort()) out.push(...(graph.membersByNetwork().get(v) ?? []));
     return out;
   }
   if (peer.kind === "cidr") {

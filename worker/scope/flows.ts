@@ -1,7 +1,7 @@
 import type { Signals } from "./declared.js";
 import { FlowTally, describeTally, resourceEvidence } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
-import type { ScopeGraph } from "./graph.js";
+import type { HotEdges, ScopeGraph } from "./graph.js";
 import { adminService, isWebPort, securityService } from "./ports.js";
 import type { Evidence, Reason } from "./types.js";
 
@@ -26,18 +26,18 @@ function tally(list: (FlowTally | undefined)[], i: number): FlowTally {
  * the CDE (administration or plain connection). Rejected edges are kept apart: they prove a
  * control works and never put anything in scope.
  */
-export function tallyFlows(graph: ScopeGraph, cde: Uint8Array, signals: Signals): FlowTallies {
+export function tallyFlows(graph: ScopeGraph, hot: HotEdges, cde: Uint8Array, signals: Signals): FlowTallies {
   const n = graph.resources.length;
   const out: FlowTallies = {
     service: new Array(n), admin: new Array(n), role: new Array(n), connected: new Array(n), rejected: new Array(n),
   };
-  const { edges, src, dst } = graph;
-  for (let j = 0; j < edges.length; j++) {
-    const s = src[j]!;
-    const d = dst[j]!;
-    if (s < 0 || d < 0) continue;
+  const { edges } = graph;
+  for (let k = 0; k < hot.count; k++) {
+    const s = hot.src[k]!;
+    const d = hot.dst[k]!;
     const cs = cde[s]!;
     if (cs === cde[d]) continue;
+    const j = hot.edge[k]!;
     const e = edges[j]!;
     const other = cs ? d : s;
     if (e.action !== "accept") {

@@ -7,21 +7,15 @@ const INFRASTRUCTURE_KINDS = new Set<string>([
   "network", "subnet", "security_group", "route_table", "network_acl", "prefix_list", "peering", "firewall",
 ]);
 
-/**
- * The tenant as integer-indexed arrays: resource i is `resources[i]`, edge j runs from
- * resource `src[j]` to `dst[j]` (-1 where the address maps to no known resource).
- * Every later pass works on these indices, so no uid string is hashed twice per edge.
- */
+/** The tenant as integer-indexed arrays: resource i is `resources[i]`. */
 export interface ScopeGraph {
   resources: readonly Resource[];
   index: ReadonlyMap<string, number>;
   edges: readonly FlowEdge[];
-  src: Int32Array;
-  dst: Int32Array;
   rulesByOwner: ReadonlyMap<string, readonly Rule[]>;
-  membersByGroup: ReadonlyMap<string, readonly number[]>;
-  membersBySubnet: ReadonlyMap<string, readonly number[]>;
-  membersByNetwork: ReadonlyMap<string, readonly number[]>;
+  /** Resource indices per security group / network uid; built on first use (only configured-path needs them). */
+  membersByGroup(): ReadonlyMap<string, readonly number[]>;
+  membersByNetwork(): ReadonlyMap<string, readonly number[]>;
   /** Resources that are systems (send/receive traffic), not network plumbing. */
   isSystem: Uint8Array;
 }
@@ -46,18 +40,18 @@ export function buildGraph(input: ClassifierInput): ScopeGraph {
     resources.push(r);
   }
   const n = resources.length;
-  const membersByGroup = new Map<string, number[]>();
-  const membersBySubnet = new Map<string, number[]>();
-  const membersByNetwork = new Map<string, number[]>();
   const isSystem = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = resources[i]!;
-    const net = networkOf(r);
-    isSystem[i] = INFRASTRUCTURE_KINDS.has(r.kind) ? 0 : 1;
-    for (const g of net.securityGroups) push(membersByGroup, g, i);
-    for (const s of net.subnets) push(membersBySubnet, s, i);
-    for (const v of net.networks) push(membersByNetwork, v, i);
-  }
+  for (let i = 0; i < n; i++) isSystem[i] = INFRASTRUCTURE_KINDS.has(resources[i]!.kind) ? 0 : 1;
+  const members = (field: "securityGroups" | "networks") => {
+    let built: Map<string, number[]> | undefined;
+    return () => {
+      if (built === undefined) {
+        built = new Map();
+        for (let i = 0; i < n; i++) for (const key of networkOf(resources[i]!)[field]) push(built, key, i);
+      }
+      return built;
+    };
+  };
 
   const rulesByOwner = new Map<string, Rule[]>();
   for (const rule of input.rules) {
@@ -66,17 +60,83 @@ export function buildGraph(input: ClassifierInput): ScopeGraph {
     else list.push(rule);
   }
 
-  const edges = input.edges;
-  const m = edges.length;
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
-  for (let j = 0; j < m; j++) {
-    const e = edges[j]!;
-    src[j] = e.srcUid === undefined ? -1 : (index.get(e.srcUid) ?? -1);
-    dst[j] = e.dstUid === undefined ? -1 : (index.get(e.dstUid) ?? -1);
-  }
+  return {
+    resources, index, edges: input.edges, rulesByOwner, isSystem,
+    membersByGroup: members("securityGroups"), membersByNetwork: members("networks"),
+  };
+}
 
-  return { resources, index, edges, src, dst, rulesByOwner, membersByGroup, membersBySubnet, membersByNetwork, isSystem };
+/**
+ * The flow edges with at least one end in `hot` (a superset of the CDE), with both ends as
+ * resource indices (-1: unmapped or unknown). Hashing a uid string is the dominant cost of
+ * a pass over a million edges, so this is the only pass that hashes, and it hashes into a
+ * map of the few hot uids; the full index is consulted only for edges that matter.
+ */
+export interface HotEdges {
+  count: number;
+  edge: Int32Array;
+  src: Int32Array;
+  dst: Int32Array;
+}
+
+/**
+ * A 16-bit fingerprint of a uid from its length and last characters (where ids differ),
+ * read without hashing the whole string. A table of the hot uids' fingerprints lets most
+ * edges be skipped before any Map lookup; a fingerprint hit is then confirmed by the Map.
+ */
+function fingerprint(uid: string): number {
+  const n = uid.length;
+  return (n * 40503 + uid.charCodeAt(n - 1) * 8191 + uid.charCodeAt(n - 2) * 131 + uid.charCodeAt(n - 3) * 31 + uid.charCodeAt(n - 4)) & 0xffff;
+}
+
+export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
+  const hotIndex = new Map<string, number>();
+  const hotPrints = new Uint8Array(65536);
+  for (let i = 0; i < hot.length; i++) {
+    if (!hot[i]) continue;
+    const uid = graph.resources[i]!.uid;
+    hotIndex.set(uid, i);
+    hotPrints[fingerprint(uid)] = 1;
+  }
+  let cap = 1024;
+  let edge = new Int32Array(cap);
+  let src = new Int32Array(cap);
+  let dst = new Int32Array(cap);
+  let count = 0;
+  if (hotIndex.size === 0) return { count, edge, src, dst };
+  const { edges, index } = graph;
+  for (let j = 0; j < edges.length; j++) {
+    const e = edges[j]!;
+    const su = e.srcUid;
+    const du = e.dstUid;
+    if (su === undefined || du === undefined) continue;
+    const maybeSrc = hotPrints[fingerprint(su)] === 1;
+    const maybeDst = hotPrints[fingerprint(du)] === 1;
+    if (!maybeSrc && !maybeDst) continue;
+    let s = maybeSrc ? hotIndex.get(su) : undefined;
+    let d = maybeDst ? hotIndex.get(du) : undefined;
+    if (s === undefined && d === undefined) continue;
+    s ??= index.get(su);
+    d ??= index.get(du);
+    if (s === undefined || d === undefined || s === d) continue;
+    if (count === cap) {
+      cap *= 2;
+      edge = grow(edge, cap);
+      src = grow(src, cap);
+      dst = grow(dst, cap);
+    }
+    edge[count] = j;
+    src[count] = s;
+    dst[count] = d;
+    count++;
+  }
+  return { count, edge, src, dst };
+}
+
+function grow(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
 }
 
 /**
