@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../../../worker/app.js";
 import { call, expectError } from "../../helpers.js";
 
+
 // The secret is not in wrangler.toml, so these requests go through the app with an env that
 // has it, as `wrangler dev` does with .dev.vars.
 const withOperator = { ...env, OPERATOR_TOKEN: "operator-secret-for-tests" };
@@ -39,6 +40,8 @@ describe("POST /v1/admin/tenants", () => {
   });
 
   it("does not exist when OPERATOR_TOKEN is unset", async () => {
-    expectError(await call("POST", "/v1/admin/tenants", { key: "anything", body: { name: "x" } }), 404, "NOT_FOUND");
+    const { OPERATOR_TOKEN: _ignored, ...withoutOperator } = withOperator;
+    expectError(await post({ name: "x" }, "anything", withoutOperator), 404, "NOT_FOUND");
+    expectError(await post({ name: "x" }, "anything", { ...withOperator, OPERATOR_TOKEN: "" }), 404, "NOT_FOUND");
   });
 });
