@@ -37,9 +37,14 @@ function cli(args: string[], env: NodeJS.ProcessEnv, echo: boolean): Promise<str
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
+    let pending = "";
     const take = (d: Buffer) => {
       output += d;
-      if (echo) process.stdout.write(d.toString().replace(/^/gm, "    "));
+      if (!echo) return;
+      pending += d.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) process.stdout.write(`    ${line.trim()}\n`);
     };
     child.stdout.on("data", take);
     child.stderr.on("data", take);

@@ -1,7 +1,6 @@
 interface Summary {
-  total?: number;
-  byScope?: Record<string, number>;
-  [key: string]: unknown;
+  resources: { total: number; byScope: Record<string, number>; stale: number };
+  flows: { edges: number; accepted: number; rejected: number; unmapped: number };
 }
 
 interface ResourceRow {
@@ -26,7 +25,8 @@ export async function printScope(api: string, apiKey: string, say: (line: string
   const summary = await get<Summary>(api, apiKey, "/v1/scope/summary");
   say("");
   say("PCI DSS scope of Northwind Outfitters (sample cloud)");
-  for (const scope of ORDER) say(`  ${scope.padEnd(20)} ${String(summary.byScope?.[scope] ?? 0).padStart(4)}`);
+  say(`  ${summary.resources.total} resources, ${summary.flows.edges} flow edges (${summary.flows.accepted} accepted, ${summary.flows.rejected} rejected)`);
+  for (const scope of ORDER) say(`  ${scope.padEnd(20)} ${String(summary.resources.byScope[scope] ?? 0).padStart(4)}`);
   for (const scope of ORDER) {
     const page = await get<{ items: ResourceRow[] }>(api, apiKey, `/v1/resources?scope=${scope}&kind=instance&limit=8`);
     if (page.items.length === 0) continue;
