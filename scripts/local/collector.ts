@@ -57,7 +57,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv, echo: boolean): Promise<str
 export async function runCollector(run: CollectorRun): Promise<void> {
   const env = collectorEnv(run);
   const echo = run.echo ?? true;
-  if (!existsSync(join(run.stateDir, "collector.json"))) {
+  if (!existsSync(join(run.stateDir, "state.json"))) {
     const token = await createEnrollmentToken(run.api, run.apiKey);
     await cli(["enroll", "--api", run.api, "--token", token, "--name", "northwind-aws"], env, echo);
   }
