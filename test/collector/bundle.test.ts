@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { startEc2Server } from "../../collector/sample-cloud/ec2-server.js";
+import { twoRegionModel } from "./fixtures/aws-model.js";
+import { startFakeApi } from "./fixtures/fake-api.js";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const run = (cmd: string, args: string[], env?: Record<string, string>) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+    execFile(cmd, args, { cwd: ROOT, timeout: 120_000, ...(env ? { env: { PATH: process.env.PATH ?? "", ...env } } : {}) }, (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+  );
+
+describe("collector bundle", () => {
+  it("builds with esbuild into one file that runs on plain node", async () => {
+    const built = await run(process.execPath, ["collector/build.mjs"]);
+    expect(built.code, built.stderr).toBe(0);
+    const bundle = join(ROOT, "dist/collector/cli.mjs");
+    expect(existsSync(bundle)).toBe(true);
+    const help = await run(process.execPath, [bundle, "--help"]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/enroll/);
+    expect(help.stdout).toMatch(/run/);
+    expect(help.stdout).toMatch(/status/);
+    // The bundle can load the AWS SDK paths it needs (a CJS require inside ESM works).
+    const status = await run(process.execPath, [bundle, "--state-dir", join(ROOT, "dist/collector/.no-state"), "status"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/not enrolled/);
+  });
+
+  it("the bundle (what the container runs) enrolls, discovers and delivers", async () => {
+    const bundle = join(ROOT, "dist/collector/cli.mjs");
+    if (!existsSync(bundle)) expect((await run(process.execPath, ["collector/build.mjs"])).code).toBe(0);
+    const ec2 = await startEc2Server({ accounts: [twoRegionModel()] });
+    const api = await startFakeApi();
+    const dir = await mkdtemp(join(tmpdir(), "psg-bundle-"));
+    try {
+      const res = await run(process.execPath, [bundle, "run", "--once"], {
+        PSG_STATE_DIR: dir,
+        PSG_API_URL: api.url,
+        PSG_ENROLL_TOKEN: "psg_enroll_0123456789abcdef",
+        AWS_REGION: "eu-west-1",
+        AWS_ENDPOINT_URL: ec2.url,
+        AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "secret",
+      });
+      expect(res.code, res.stderr).toBe(0);
+      expect(api.received.map((b) => b.body.kind)).toEqual(["inventory", "heartbeat"]);
+    } finally {
+      await ec2.close();
+      await api.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
