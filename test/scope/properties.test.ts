@@ -33,8 +33,9 @@ function randomTenant(seed: number, size: number): ClassifierInput {
   const networks = ["vpc-a", "vpc-b"];
   const resources: Resource[] = [];
   for (let i = 0; i < size; i++) {
+    const kind = pick(KINDS);
     resources.push(resource(`r-${seed}-${i}`, {
-      kind: pick(KINDS), name: `${pick(NAMES)}-${i}`, tags: pick(TAGS), subnet: pick(subnets), network: pick(networks),
+      kind, ...(kind === "nic" && i > 0 ? { parent: `r-${seed}-${Math.floor(rnd() * i)}` } : {}), name: `${pick(NAMES)}-${i}`, tags: pick(TAGS), subnet: pick(subnets), network: pick(networks),
       groups: rnd() < 0.8 ? [pick(groups)] : [pick(groups), pick(groups)], ip: `10.${Math.floor(rnd() * 3)}.${Math.floor(rnd() * 256)}.${i % 250}`,
     }));
   }

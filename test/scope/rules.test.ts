@@ -304,3 +304,28 @@ describe("out_of_scope.no_path", () => {
     expect(d.reasons[0]!.evidence).toContainEqual(expect.objectContaining({ type: "flow", action: "reject", bytes: 60 }));
   });
 });
+
+describe("inherited.parent", () => {
+  it("a network interface takes its instance's scope (flows are mapped to the instance)", () => {
+    const app = resource("i-app", { tags: { "pci:scope": "cde" } });
+    const client = resource("i-client");
+    const nicApp = resource("eni-app", { kind: "nic", parent: "i-app" });
+    const nicClient = resource("eni-client", { kind: "nic", parent: "i-client" });
+    const orphan = resource("eni-orphan", { kind: "nic", parent: "i-gone" });
+    // Parts listed before their parents still read the parent's decision.
+    const res = classify(input({ resources: [nicApp, nicClient, orphan, app, client], edges: [edge(client, app)] }));
+    expect(decision(res, "eni-app")).toMatchObject({ scope: "cde", confidence: 0.95 });
+    expect(decision(res, "eni-app").reasons[0]!.rule).toBe("inherited.parent");
+    expect(decision(res, "eni-app").reasons[0]!.evidence).toEqual([{ type: "resource", uid: "i-app", relation: "parent (instance) this nic belongs to" }]);
+    expect(decision(res, "eni-client")).toMatchObject({ scope: "connected", confidence: 0.9 });
+    expect(decision(res, "eni-orphan").scope).toBe("out_of_scope");
+    expect(rules(decision(res, "eni-orphan"))).toEqual(["out_of_scope.no_path"]);
+  });
+  it("an override on the interface itself still wins, and the parent's scope stays in its reasons", () => {
+    const app = resource("i-app", { tags: { "pci:scope": "cde" } });
+    const nic = resource("eni-app", { kind: "nic", parent: "i-app" });
+    const d = decision(classify(input({ resources: [app, nic], overrides: [override("eni-app", "out_of_scope")] })), "eni-app");
+    expect(d).toMatchObject({ scope: "out_of_scope", confidence: 1 });
+    expect(rules(d)).toEqual(["override.manual", "inherited.parent"]);
+  });
+});

@@ -33,6 +33,12 @@ export const RULES = {
     pci: ["PCI DSS 12.5.1", "PCI DSS 12.5.2"],
     title: "Scope declared by the resource owner with a pci:scope tag",
   },
+  "inherited.parent": {
+    scope: null,
+    confidence: 1,
+    pci: ["PCI DSS 12.5.1"],
+    title: "Part of another resource (its network interface or address): takes that resource's scope",
+  },
   "cde.data_classification": {
     scope: "cde",
     confidence: 0.9,

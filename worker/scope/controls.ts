@@ -15,7 +15,11 @@ class Related {
   count = 0;
   readonly evidence: Evidence[] = [];
   relation = "";
+  private last = "";
   add(uid: string, relation: string): void {
+    // An instance may list a group or subnet twice (primary and secondary interfaces).
+    if (uid === this.last) return;
+    this.last = uid;
     this.count++;
     if (this.evidence.length < EVIDENCE_CAP) this.evidence.push(resourceEvidence(uid, relation));
     this.relation ||= relation;

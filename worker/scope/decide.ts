@@ -1,5 +1,5 @@
 import { NO_PATH_WITHOUT_FLOWS_CONFIDENCE, RULES } from "./catalog.js";
-import type { FlowTally } from "./evidence.js";
+import { resourceEvidence, type FlowTally } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
 import type { ScopeGraph } from "./graph.js";
 import type { Evidence, Reason, ScopeDecision } from "./types.js";
@@ -38,6 +38,18 @@ function absenceEvidence(ctx: DecideContext): readonly Evidence[] {
   ]);
 }
 
+/** Kinds that are a part of another resource and take its scope (the collector maps their traffic to the parent). */
+const PART_KINDS = new Set<string>(["nic", "public_ip"]);
+
+/** The index of the resource `i` is part of, or -1. */
+function partOf(graph: ScopeGraph, i: number): number {
+  const r = graph.resources[i]!;
+  if (!PART_KINDS.has(r.kind) || r.parent === undefined) return -1;
+  const p = graph.index.get(r.parent);
+  if (p === undefined || p === i || PART_KINDS.has(graph.resources[p]!.kind)) return -1;
+  return p;
+}
+
 export function decideAll(ctx: DecideContext): Map<string, ScopeDecision> {
   const { graph, found } = ctx;
   const noPathConfidence = graph.edges.length > 0 ? RULES["out_of_scope.no_path"].confidence : NO_PATH_WITHOUT_FLOWS_CONFIDENCE;
@@ -47,21 +59,42 @@ export function decideAll(ctx: DecideContext): Map<string, ScopeDecision> {
     absence as Evidence[], undefined, noPathConfidence));
   Object.freeze(plainNoPath.pci);
 
-  const out = new Map<string, ScopeDecision>();
-  for (let i = 0; i < graph.resources.length; i++) {
-    const uid = graph.resources[i]!.uid;
-    const reasons = found.reasons[i] ?? [];
-    const inScopeComputed = reasons.some((r) => r.scope !== "out_of_scope" && DECLARED_RANK[r.rule] === undefined);
-    const declared = found.declared[i];
-    if (!inScopeComputed && (declared === undefined || declared === "out_of_scope")) {
-      const rej = ctx.rejected[i];
-      reasons.push(rej === undefined ? plainNoPath : makeReason("out_of_scope.no_path",
-        `No accepted traffic, configured path or security role linking it to the CDE; ${rej.edgeCount} rejected flow edge${rej.edgeCount === 1 ? "" : "s"} with the CDE show a control blocking it`,
-        [...absence, ...rej.evidence(graph.edges)], undefined, noPathConfidence));
+  const n = graph.resources.length;
+  const decisions = new Array<ScopeDecision>(n);
+  const parents = new Int32Array(n);
+  for (let i = 0; i < n; i++) parents[i] = partOf(graph, i);
+  // Parts after wholes, so a part can read its parent's decision.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      const p = parents[i]!;
+      if ((p < 0) !== (pass === 0)) continue;
+      if (p >= 0) {
+        const whole = decisions[p]!;
+        found.add(i, makeReason("inherited.parent", `Part of ${whole.uid}, which is ${whole.scope} (${whole.reasons[0]!.rule})`,
+          [resourceEvidence(whole.uid, `parent (${graph.resources[p]!.kind}) this ${graph.resources[i]!.kind} belongs to`)],
+          whole.scope, whole.confidence));
+      }
+      decisions[i] = decideOne(ctx, i, plainNoPath, absence, noPathConfidence);
     }
-    if (reasons.length > 1) reasons.sort(compareReasons);
-    const deciding = reasons[0]!;
-    out.set(uid, { uid, scope: deciding.scope, confidence: deciding.confidence, reasons });
   }
+  const out = new Map<string, ScopeDecision>();
+  for (let i = 0; i < n; i++) out.set(decisions[i]!.uid, decisions[i]!);
   return out;
+}
+
+function decideOne(ctx: DecideContext, i: number, plainNoPath: Reason, absence: readonly Evidence[], noPathConfidence: number): ScopeDecision {
+  const { graph, found } = ctx;
+  const uid = graph.resources[i]!.uid;
+  const reasons = found.reasons[i] ?? [];
+  const inScopeComputed = reasons.some((r) => r.scope !== "out_of_scope" && DECLARED_RANK[r.rule] === undefined);
+  const declared = found.declared[i];
+  if (!inScopeComputed && (declared === undefined || declared === "out_of_scope")) {
+    const rej = ctx.rejected[i];
+    reasons.push(rej === undefined ? plainNoPath : makeReason("out_of_scope.no_path",
+      `No accepted traffic, configured path or security role linking it to the CDE; ${rej.edgeCount} rejected flow edge${rej.edgeCount === 1 ? "" : "s"} with the CDE show a control blocking it`,
+      [...absence, ...rej.evidence(graph.edges)], undefined, noPathConfidence));
+  }
+  if (reasons.length > 1) reasons.sort(compareReasons);
+  const deciding = reasons[0]!;
+  return { uid, scope: deciding.scope, confidence: deciding.confidence, reasons };
 }
