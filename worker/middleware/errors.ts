@@ -5,7 +5,7 @@ import { ApiError, type ErrorCode } from "../errors/index.js";
 
 function render(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get("requestId") ?? "unknown";
-  const body = { error: { code: err.code, message: err.message, requestId, docs: `${c.env.ERROR_DOCS_URL}-${err.code.toLowerCase()}` } };
+  const body = { error: { code: err.code, message: err.message, requestId, docs: `${c.env.ERROR_DOCS_URL}#error-${err.code.toLowerCase().replace(/_/g, "-")}` } };
   return new Response(JSON.stringify(body), {
     status: err.status,
     headers: { "content-type": "application/json; charset=utf-8", "x-request-id": requestId, ...err.headers },

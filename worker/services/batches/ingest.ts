@@ -37,11 +37,11 @@ export async function ingestBatch(ctx: ServiceCtx & { blobs: R2Bucket }, input: 
 
   const r2Key = batchKey(ctx.tenantId, collectorId, seq);
   if (!row) {
-    await ctx.blobs.put(r2Key, input.body, {
+    await retryable("store the batch", () => ctx.blobs.put(r2Key, input.body, {
       sha256,
       httpMetadata: { contentType: "application/json" },
       customMetadata: { tenantId: ctx.tenantId, collectorId, seq: String(seq), kind: input.batch.kind },
-    });
+    }));
     const inserted = await ctx.db
       .insert(batches, {
         collectorId,
@@ -67,9 +67,7 @@ export async function ingestBatch(ctx: ServiceCtx & { blobs: R2Bucket }, input: 
     result = await ctx.scope.applyBatch({ collectorId, seq, batch: input.batch });
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "apply failed; batch kept in R2 for the resend", tenantId: ctx.tenantId, collectorId, seq, error: String(err) }));
-    throw new ApiError("SCOPE_UNAVAILABLE", "the batch is stored but could not be applied yet; resend it", {
-      headers: { "retry-after": String(APPLY_RETRY_AFTER_SECONDS) },
-    });
+    throw unavailable("the batch is stored but could not be applied yet; resend it");
   }
 
   if (result.outcome === "rejected") {
@@ -93,6 +91,20 @@ export async function ingestBatch(ctx: ServiceCtx & { blobs: R2Bucket }, input: 
     ),
   ]);
   return ack(result.outcome === "duplicate" ? "duplicate" : "applied", result.kind === "inventory" ? result.scan : undefined);
+}
+
+function unavailable(message: string): ApiError {
+  return new ApiError("UNAVAILABLE", message, { headers: { "retry-after": String(APPLY_RETRY_AFTER_SECONDS) } });
+}
+
+/** Storage hiccups before the acknowledgement are the collector's cue to resend, not a 500. */
+async function retryable<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: `could not ${what}`, error: String(err) }));
+    throw unavailable(`could not ${what}; resend it`);
+  }
 }
 
 function seqConflict(seq: number): ApiError {

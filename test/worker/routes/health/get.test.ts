@@ -11,6 +11,6 @@ describe("GET /healthz", () => {
 
   it("answers unknown routes with NOT_FOUND in the one error shape", async () => {
     const err = expectError(await call("GET", "/v1/nope"), 404, "NOT_FOUND");
-    expect(err.docs).toContain("not_found");
+    expect(err.docs).toMatch(/docs\/api.md#error-not-found$/);
   });
 });

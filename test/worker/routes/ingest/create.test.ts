@@ -66,7 +66,7 @@ describe("POST /v1/ingest", () => {
       const spy = vi.spyOn(TenantScope.prototype, "applyBatch").mockRejectedValueOnce(new Error("object overloaded"));
       const raw = body(c, 1);
       const res = await send(await signedIngest(c, raw, { seq: 1 }));
-      expectError(res, 503, "SCOPE_UNAVAILABLE");
+      expectError(res, 503, "UNAVAILABLE");
       expect(res.headers.get("retry-after")).toBe("5");
       expect(spy).toHaveBeenCalledTimes(1);
       // Durable before acknowledged: bytes and a `stored` index row exist, nothing applied.
