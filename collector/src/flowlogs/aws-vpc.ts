@@ -186,8 +186,8 @@ export class AwsVpcFlowLogParser {
       return;
     }
     this.sink.add(
-      buf.latin1Slice(sS, ends[this.iSrc]!),
-      buf.latin1Slice(dS, ends[this.iDst]!),
+      buf.toString("latin1", sS, ends[this.iSrc]!),
+      buf.toString("latin1", dS, ends[this.iDst]!),
       sport < 0 ? 0 : sport,
       dport < 0 ? 0 : dport,
       proto,
@@ -201,7 +201,7 @@ export class AwsVpcFlowLogParser {
 
   private header(buf: Buffer, n: number): void {
     const names: string[] = [];
-    for (let f = 0; f < n; f++) names.push(buf.latin1Slice(this.starts[f]!, this.ends[f]!).toLowerCase().replace(/_/g, "-"));
+    for (let f = 0; f < n; f++) names.push(buf.toString("latin1", this.starts[f]!, this.ends[f]!).toLowerCase().replace(/_/g, "-"));
     const at = (name: string) => names.indexOf(name);
     const required = ["srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action"];
     if (required.some((r) => at(r) < 0)) {

@@ -117,12 +117,12 @@ describe("network interface and instance transforms", () => {
 
   it("an instance takes its facts from the reservation and its NICs", () => {
     const [res] = instances.transform(
-      [{ ownerId: "123456789012", instance: { InstanceId: "i-0a", State: { Name: "stopped", Code: 80 }, InstanceType: "m5.large", Platform: "windows", NetworkInterfaces: [eni as never] } }],
+      [{ ownerId: "123456789012", instance: { InstanceId: "i-0a", State: { Name: "stopped", Code: 80 }, InstanceType: "m5.large", Platform: "Windows", NetworkInterfaces: [eni as never] } }],
       ctx,
     ).resources;
     expect(Resource.parse(res)).toMatchObject({
       uid: A("instance", "i-0a"),
-      attributes: { state: "stopped", instanceType: "m5.large", platform: "windows", iamInstanceProfile: null },
+      attributes: { state: "stopped", instanceType: "m5.large", platform: "Windows", iamInstanceProfile: null },
       network: { privateIps: ["10.0.0.5", "10.0.0.6", "2001:db8::10"], publicIps: ["18.0.0.1"] },
     });
   });

@@ -42,7 +42,9 @@ export function nameOf(tags: Record<string, string>, fallback: string): string {
   return (tags.Name || fallback).slice(0, 512);
 }
 
-export function network(facts: Partial<NetworkFacts>): NetworkFacts {
+type Maybe<T> = { [K in keyof T]?: T[K] extends Array<infer E> ? Array<E | undefined> : T[K] };
+
+export function network(facts: Maybe<NetworkFacts>): NetworkFacts {
   return {
     networks: uniq(facts.networks),
     subnets: uniq(facts.subnets),
