@@ -32,7 +32,7 @@ export function scopeTag(key: string, value: string): Scope | undefined {
 }
 
 const DATA_CLASS_KEYS = new Set(["dataclassification", "dataclass", "dataclassificationlevel", "classification"]);
-const ACCOUNT_DATA_TOKENS = new Set(["pci", "pcidss", "cardholder", "chd", "pan", "chd", "accountdata"]);
+const ACCOUNT_DATA_TOKENS = new Set(["pci", "pcidss", "cardholder", "chd", "pan", "accountdata"]);
 const NEGATIONS = new Set(["non", "no", "not", "none", "without", "free"]);
 
 /** A data-classification tag that declares account data ("pci", "cardholder", "chd", "pan"); "non-pci" does not. */
