@@ -85,7 +85,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   }
 
   async summary(): Promise<ScopeSummary> {
-    return reads.summary(this.sql);
+    return reads.cachedSummary(this.sql);
   }
 
   async listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>> {

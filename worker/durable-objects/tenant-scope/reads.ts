@@ -12,8 +12,7 @@ import type {
   ScopeFilter,
   ScopeSummary,
 } from "./interface.js";
-import { overrideFromRow, type OverrideRow } from "./reclassify.js";
-import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type ResourceRow } from "./rows.js";
+import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, overrideFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type OverrideRow, type ResourceRow } from "./rows.js";
 import { readMeta } from "./schema.js";
 
 /** Thrown for a cursor the object did not make; the worker maps it to INVALID_REQUEST. */
@@ -25,6 +24,13 @@ export class BadCursorError extends Error {
 }
 
 type Binding = string | number | null;
+
+/** The summary stored by the last classification, or computed now if that is out of date. */
+export function cachedSummary(sql: SqlStorage): ScopeSummary {
+  const cached = readMeta(sql, "summary");
+  if (cached !== null && readMeta(sql, "dirty") !== "1") return JSON.parse(cached) as ScopeSummary;
+  return summary(sql);
+}
 
 export function summary(sql: SqlStorage): ScopeSummary {
   const add = (count: ScopeCount, scope: string | null, n: number) => {

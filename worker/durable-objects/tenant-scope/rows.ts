@@ -1,4 +1,5 @@
 import type { FlowEdge, Resource, ResourceKind } from "../../../contract/index.js";
+import type { Override, Scope } from "../../scope/types.js";
 
 /** Row shapes of the object's SQLite tables and their conversion to contract types. */
 export type ResourceRow = {
@@ -97,4 +98,19 @@ const IP_RANK: Partial<Record<ResourceKind, number>> = {
 };
 export function ipRank(kind: ResourceKind): number {
   return IP_RANK[kind] ?? 20;
+}
+
+export type OverrideRow = {
+  uid: string;
+  scope: string;
+  justification: string;
+  author: string;
+  created_at: string;
+  expires_at: string | null;
+};
+
+export function overrideFromRow(row: OverrideRow): Override {
+  const o: Override = { uid: row.uid, scope: row.scope as Scope, justification: row.justification, author: row.author, createdAt: row.created_at };
+  if (row.expires_at !== null) o.expiresAt = row.expires_at;
+  return o;
 }

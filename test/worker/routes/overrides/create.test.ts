@@ -8,11 +8,17 @@ const detail = (t: { read: string }, uid: string) => call("GET", `/v1/resources/
 describe("POST /v1/overrides", () => {
   it("sets the scope, reclassifies, and audits with the API key as actor", async () => {
     const t = await seededTenant();
+    const cdeBefore = (await call("GET", "/v1/scope/summary", { key: t.read })).json.resources.byScope.cde ?? 0;
+    expect((await detail(t, ARN.web)).json.decision.scope).not.toBe("cde");
     const res = await call("POST", "/v1/overrides", { key: t.admin, body: { uid: ARN.web, scope: "cde", justification: "Renders the card entry iframe host page" } });
     expect(res.status).toBe(201);
     expect(res.json.decision).toMatchObject({ uid: ARN.web, scope: "cde" });
     const d = (await detail(t, ARN.web)).json;
     expect(d.decision.scope).toBe("cde");
+    // The summary the dashboard reads follows at once.
+    const summary = (await call("GET", "/v1/scope/summary", { key: t.read })).json;
+    expect(summary.resources.byScope.cde).toBe(cdeBefore + 1);
+    expect(summary.resources.overridden).toBe(1);
     expect(d.override).toMatchObject({ scope: "cde", justification: "Renders the card entry iframe host page", author: expect.stringMatching(/^apikey:/) });
     const audit = await env.DB.prepare("SELECT actor, target, detail FROM audit_log WHERE tenant_id = ? AND action = 'override.set'").bind(t.tenantId).first<{ actor: string; target: string; detail: string }>();
     expect(audit?.actor).toBe(d.override.author);
