@@ -97,9 +97,7 @@ export class FlowSummary implements FlowSink {
       }
     }
     const meta = ((port << 9) | (protocol << 1) | (accept ? 1 : 0)) + 1;
-    let h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(meta, 0xc2b2ae35);
-    h ^= h >>> 15;
-    let i = h & this.mask;
+    let i = edgeHash(src, dst, meta) & this.mask;
     const kMeta = this.kMeta;
     for (;;) {
       const m = kMeta[i]!;
@@ -143,9 +141,7 @@ export class FlowSummary implements FlowSink {
       if (meta === 0) continue;
       const src = old.kSrc[j]!;
       const dst = old.kDst[j]!;
-      let h = Math.imul(src ^ Math.imul(dst, 0x9e3779b1), 0x85ebca6b) ^ Math.imul(meta, 0xc2b2ae35);
-      h ^= h >>> 15;
-      let i = h & this.mask;
+      let i = edgeHash(src, dst, meta) & this.mask;
       while (this.kMeta[i] !== 0) i = (i + 1) & this.mask;
       this.kMeta[i] = meta;
       this.kSrc[i] = src;
@@ -251,6 +247,17 @@ export class FlowSummary implements FlowSink {
     }
     return { edges, invalid };
   }
+}
+
+/** Mixes the three key words (murmur3's finalizer) so that similar addresses spread over the table. */
+function edgeHash(src: number, dst: number, meta: number): number {
+  let h = Math.imul(src ^ (src >>> 16), 0x9e3779b1) ^ dst;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ meta;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 export function ipv4ToString(v: number): string {
