@@ -1,4 +1,4 @@
-import type { IpPermission, Tag } from "@aws-sdk/client-ec2";
+import type { AttachmentStatus, IpPermission, Tag } from "@aws-sdk/client-ec2";
 import { emptyRegion, type Ec2Account, type Ec2Region } from "./model.js";
 
 /**
@@ -248,7 +248,8 @@ export function northwindUsEast1(): Ec2Region {
   addHost(r, zone, { id: "i-0finrep00000001", eni: "eni-0finrep0000001", name: "finance-reporting", ip: "10.30.2.10", subnet: "subnet-0corpfin000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"] });
 
   // Routing: everything meets through peerings to shared services and payments.
-  r.internetGateways.push({ InternetGatewayId: "igw-0pay00000000001", OwnerId: NORTHWIND_ACCOUNT, Attachments: [{ VpcId: "vpc-0pay0000000000001", State: "available" }], Tags: [] });
+  r.internetGateways.push({ InternetGatewayId: "igw-0pay00000000001", OwnerId: NORTHWIND_ACCOUNT, // AWS reports an attached internet gateway as "available", outside the SDK's AttachmentStatus type.
+    Attachments: [{ VpcId: "vpc-0pay0000000000001", State: "available" as AttachmentStatus }], Tags: [] });
   for (const [id, requester, accepter] of [
     ["pcx-0payshared000001", "vpc-0pay0000000000001", "vpc-0shared000000001"],
     ["pcx-0corppay00000001", "vpc-0corp0000000001", "vpc-0pay0000000000001"],

@@ -75,7 +75,7 @@ function randomTenant(seed: number, size: number): ClassifierInput {
   return input({ resources, rules, edges, overrides });
 }
 
-const KNOWN_PCI = new Set(Object.values(RULES).flatMap((r) => [...r.pci]));
+const KNOWN_PCI = new Set<string>(Object.values(RULES).flatMap((r) => [...r.pci]));
 const SEEDS = Array.from({ length: 40 }, (_, k) => k * 7919 + 1);
 
 describe("properties over random tenants", () => {

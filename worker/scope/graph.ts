@@ -133,7 +133,7 @@ export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
   return { count, edge, src, dst };
 }
 
-function grow(a: Int32Array, cap: number): Int32Array {
+function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(cap);
   b.set(a);
   return b;
