@@ -1,11 +1,11 @@
 import { type InternetGateway, type NatGateway, paginateDescribeInternetGateways, paginateDescribeNatGateways } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const internetGateways: AwsFamily<InternetGateway> = {
   name: "internet-gateways",
   action: "DescribeInternetGateways",
   kinds: ["gateway"],
-  get: (client) => collect(paginateDescribeInternetGateways({ client }, {}), (p) => p.InternetGateways),
+  get: (client) => collect(paginateDescribeInternetGateways({ client, pageSize: PAGE_SIZE }, {}), (p) => p.InternetGateways),
   ownerIds: (items) => uniq(items.map((g) => g.OwnerId)),
   transform(items, ctx) {
     const out = empty();
@@ -34,7 +34,7 @@ export const natGateways: AwsFamily<NatGateway> = {
   name: "nat-gateways",
   action: "DescribeNatGateways",
   kinds: ["gateway"],
-  get: (client) => collect(paginateDescribeNatGateways({ client }, {}), (p) => p.NatGateways),
+  get: (client) => collect(paginateDescribeNatGateways({ client, pageSize: PAGE_SIZE }, {}), (p) => p.NatGateways),
   // NAT gateways carry no owner id: the account comes from the region's other resources.
   ownerIds: () => [],
   transform(items, ctx) {

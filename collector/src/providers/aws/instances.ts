@@ -1,5 +1,5 @@
 import { type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 /** Instances come wrapped in reservations; the reservation carries the owner account. */
 export interface OwnedInstance {
@@ -12,7 +12,7 @@ export const instances: AwsFamily<OwnedInstance> = {
   action: "DescribeInstances",
   kinds: ["instance"],
   get: (client) =>
-    collect(paginateDescribeInstances({ client }, {}), (p) =>
+    collect(paginateDescribeInstances({ client, pageSize: PAGE_SIZE }, {}), (p) =>
       (p.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((instance) => ({ ownerId: r.OwnerId, instance }))),
     ),
   ownerIds: (items) => uniq(items.map((i) => i.ownerId)),

@@ -1,13 +1,13 @@
 import { type NetworkAcl, paginateDescribeNetworkAcls } from "@aws-sdk/client-ec2";
 import type { Rule } from "../../../../contract/index.js";
 import { protocolAndPorts } from "./security-groups.js";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const networkAcls: AwsFamily<NetworkAcl> = {
   name: "network-acls",
   action: "DescribeNetworkAcls",
   kinds: ["network_acl"],
-  get: (client) => collect(paginateDescribeNetworkAcls({ client }, {}), (p) => p.NetworkAcls),
+  get: (client) => collect(paginateDescribeNetworkAcls({ client, pageSize: PAGE_SIZE }, {}), (p) => p.NetworkAcls),
   ownerIds: (items) => uniq(items.map((a) => a.OwnerId)),
   transform(items, ctx) {
     const out = empty();

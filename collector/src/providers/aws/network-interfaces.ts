@@ -1,11 +1,11 @@
 import { paginateDescribeNetworkInterfaces, type NetworkInterface } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const networkInterfaces: AwsFamily<NetworkInterface> = {
   name: "network-interfaces",
   action: "DescribeNetworkInterfaces",
   kinds: ["nic"],
-  get: (client) => collect(paginateDescribeNetworkInterfaces({ client }, {}), (p) => p.NetworkInterfaces),
+  get: (client) => collect(paginateDescribeNetworkInterfaces({ client, pageSize: PAGE_SIZE }, {}), (p) => p.NetworkInterfaces),
   ownerIds: (items) => uniq(items.map((n) => n.OwnerId)),
   transform(items, ctx) {
     const out = empty();

@@ -1,11 +1,11 @@
 import { paginateDescribeVpcPeeringConnections, type VpcPeeringConnection } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const vpcPeerings: AwsFamily<VpcPeeringConnection> = {
   name: "vpc-peerings",
   action: "DescribeVpcPeeringConnections",
   kinds: ["peering"],
-  get: (client) => collect(paginateDescribeVpcPeeringConnections({ client }, {}), (p) => p.VpcPeeringConnections),
+  get: (client) => collect(paginateDescribeVpcPeeringConnections({ client, pageSize: PAGE_SIZE }, {}), (p) => p.VpcPeeringConnections),
   ownerIds: () => [],
   transform(items, ctx) {
     const out = empty();

@@ -6,7 +6,7 @@ export const routeTables: AwsFamily<RouteTable> = {
   name: "route-tables",
   action: "DescribeRouteTables",
   kinds: ["route_table"],
-  get: (client) => collect(paginateDescribeRouteTables({ client }, {}), (p) => p.RouteTables),
+  get: (client) => collect(paginateDescribeRouteTables({ client, pageSize: 100 }, {}), (p) => p.RouteTables),
   ownerIds: (items) => uniq(items.map((t) => t.OwnerId)),
   transform(items, ctx) {
     const out = empty();

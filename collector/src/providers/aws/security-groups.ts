@@ -1,12 +1,12 @@
 import { paginateDescribeSecurityGroups, type IpPermission, type SecurityGroup } from "@aws-sdk/client-ec2";
 import type { Protocol, Rule, RulePeer } from "../../../../contract/index.js";
-import { type AwsFamily, collect, ec2Arn, empty, type RegionContext, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, type RegionContext, network, resource, tagMap, PAGE_SIZE, uniq } from "./types.js";
 
 export const securityGroups: AwsFamily<SecurityGroup> = {
   name: "security-groups",
   action: "DescribeSecurityGroups",
   kinds: ["security_group"],
-  get: (client) => collect(paginateDescribeSecurityGroups({ client }, {}), (p) => p.SecurityGroups),
+  get: (client) => collect(paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {}), (p) => p.SecurityGroups),
   ownerIds: (items) => uniq(items.map((g) => g.OwnerId)),
   transform(items, ctx) {
     const out = empty();

@@ -1,11 +1,11 @@
 import { paginateDescribeSubnets, type Subnet } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const subnets: AwsFamily<Subnet> = {
   name: "subnets",
   action: "DescribeSubnets",
   kinds: ["subnet"],
-  get: (client) => collect(paginateDescribeSubnets({ client }, {}), (p) => p.Subnets),
+  get: (client) => collect(paginateDescribeSubnets({ client, pageSize: PAGE_SIZE }, {}), (p) => p.Subnets),
   ownerIds: (items) => uniq(items.map((s) => s.OwnerId)),
   transform(items, ctx) {
     const out = empty();

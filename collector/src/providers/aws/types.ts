@@ -78,3 +78,6 @@ export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => 
   }
   return out;
 }
+
+/** MaxResults for the Describe calls (EC2 allows 5–1000; DescribeRouteTables up to 100). */
+export const PAGE_SIZE = 1000;

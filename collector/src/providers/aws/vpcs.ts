@@ -1,11 +1,11 @@
 import { paginateDescribeVpcs, type Vpc } from "@aws-sdk/client-ec2";
-import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, resource, tagMap, uniq } from "./types.js";
+import { type AwsFamily, collect, ec2Arn, empty, nameOf, network, PAGE_SIZE, resource, tagMap, uniq } from "./types.js";
 
 export const vpcs: AwsFamily<Vpc> = {
   name: "vpcs",
   action: "DescribeVpcs",
   kinds: ["network"],
-  get: (client) => collect(paginateDescribeVpcs({ client }, {}), (p) => p.Vpcs),
+  get: (client) => collect(paginateDescribeVpcs({ client, pageSize: PAGE_SIZE }, {}), (p) => p.Vpcs),
   ownerIds: (items) => uniq(items.map((v) => v.OwnerId)),
   transform(items, ctx) {
     const out = empty();
