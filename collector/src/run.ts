@@ -41,6 +41,8 @@ export interface CycleReport {
   lastSeq?: number;
   rejected: DrainResult["rejected"];
   pending: number[];
+  /** The API refused the collector itself (clock, revoked, unknown): what it said. */
+  halted?: DrainResult["halted"];
   /** Coverage entries that were not ok: what was skipped and why. */
   skipped: Coverage[];
 }
@@ -88,6 +90,7 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     report.sent.push(...d.sent.map((s) => s.seq));
     report.rejected.push(...d.rejected);
     report.pending = d.pending;
+    if (d.halted) report.halted = d.halted;
   };
 
   const leftover = await spool.list();
@@ -146,7 +149,7 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
 
   report.finishedAt = new Date().toISOString();
   report.lastSeq = seqs.current.nextSeq - 1;
-  report.ok = report.rejected.length === 0 && report.pending.length === 0;
+  report.ok = report.rejected.length === 0 && report.pending.length === 0 && !report.halted;
   deps.state = seqs.current;
   await writeFileAtomic(join(config.stateDir, LAST_RUN_FILE), JSON.stringify(report, null, 2));
   log.info("cycle finished", {

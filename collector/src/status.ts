@@ -46,6 +46,7 @@ export function formatStatus(s: StatusReport): string {
   lines.push(`  scan ${r.scanId ?? "(none)"}; last seq ${r.lastSeq ?? "-"}; ${r.sent.length} batch(es) acknowledged`);
   lines.push(`  resources ${r.counts.resources}, rules ${r.counts.rules}, routes ${r.counts.routes}, flow edges ${r.counts.edges} (from ${r.counts.flowRecords} records)`);
   for (const x of r.rejected) lines.push(`  rejected seq ${x.seq}: ${x.code}: ${x.message} (kept at ${x.keptAt})`);
+  if (r.halted) lines.push(`  the API refused this collector: ${r.halted.code}: ${r.halted.message}`);
   if (r.pending.length > 0) lines.push(`  still spooled: seq ${r.pending.join(", ")}`);
   if (r.skipped.length === 0) lines.push("  coverage: every call ok");
   for (const c of r.skipped) lines.push(`  ${c.status}: ${c.account}/${c.region} ${c.service}: ${c.reason ?? ""}`);

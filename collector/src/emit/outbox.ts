@@ -5,6 +5,13 @@ import type { BatchDraft } from "./batcher.js";
 import type { Spool, SpooledBatch } from "./spool.js";
 import type { Transport } from "./transport.js";
 
+const HINTS: Record<string, string> = {
+  TIMESTAMP_OUT_OF_WINDOW: "this machine's clock is off; sync it (NTP) and the spooled batches will go",
+  COLLECTOR_REVOKED: "this collector was revoked in the web app; enroll a new one",
+  UNKNOWN_COLLECTOR: "the API does not know this collector id; enroll again with a new token and a fresh state dir",
+  INVALID_SIGNATURE: "the stored key does not match the one enrolled; enroll again with a fresh state dir",
+};
+
 export interface EnqueuedBatch {
   seq: number;
   kind: BatchDraft["kind"];
@@ -16,6 +23,8 @@ export interface DrainResult {
   rejected: Array<{ seq: number; status?: number; code: string; message: string; keptAt: string }>;
   /** Still in the spool because the API stayed unreachable; tried again next cycle. */
   pending: number[];
+  /** Set when the API refused the collector itself (401/403): nothing more is sent this cycle. */
+  halted?: { status?: number; code: string; message: string };
 }
 
 /**
@@ -50,6 +59,19 @@ export class Outbox {
         await this.deps.spool.remove(item);
         result.sent.push({ seq: item.seq, status: outcome.status, body: outcome.body });
         this.deps.log.debug("batch acknowledged", { seq: item.seq, status: outcome.status });
+      } else if (outcome.kind === "failure" && (outcome.status === 401 || outcome.status === 403)) {
+        // Not this batch's fault (bad clock, unknown/revoked collector, wrong key): every
+        // batch would be refused the same way, so keep them all spooled and stop.
+        result.pending = items.slice(i).map((x) => x.seq);
+        result.halted = { ...(outcome.status ? { status: outcome.status } : {}), code: outcome.code, message: outcome.message };
+        this.deps.log.error("the API refuses this collector; batches stay spooled until this is fixed", {
+          status: outcome.status,
+          code: outcome.code,
+          message: outcome.message,
+          hint: HINTS[outcome.code] ?? "check the collector's enrollment in the web app",
+          pending: result.pending.length,
+        });
+        break;
       } else if (outcome.kind === "failure") {
         const keptAt = await this.deps.spool.reject(item, outcome);
         result.rejected.push({ seq: item.seq, status: outcome.status, code: outcome.code, message: outcome.message, keptAt });

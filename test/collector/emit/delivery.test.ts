@@ -111,6 +111,21 @@ describe("spool → signed send → ack", () => {
     expect((await spool.list()).map((s) => s.seq)).toEqual([7, 8]);
   });
 
+  it("when the API refuses the collector itself (401/403) the batches stay spooled and sending stops", async () => {
+    const { spool, outbox, transport } = setup();
+    await spool.init();
+    await outbox.enqueue(heartbeat);
+    await outbox.enqueue(heartbeat);
+    api.respondNext({ status: 401, body: { error: { code: "TIMESTAMP_OUT_OF_WINDOW", message: "clock skew", requestId: "r" } } });
+    const result = await outbox.drain(transport);
+    expect(result.halted).toMatchObject({ status: 401, code: "TIMESTAMP_OUT_OF_WINDOW" });
+    expect(result.pending).toEqual([7, 8]);
+    expect(result.rejected).toEqual([]);
+    expect((await spool.list()).map((s) => s.seq)).toEqual([7, 8]);
+    // Once the cause is fixed, the next drain delivers them.
+    expect((await outbox.drain(transport)).sent.map((s) => s.seq)).toEqual([7, 8]);
+  });
+
   it("a batch signed with another key is refused by signature verification", async () => {
     const { outbox, spool } = setup();
     await spool.init();
