@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../collector/src/config.js";
+import { createLogger } from "../../collector/src/log.js";
+
+describe("configuration", () => {
+  it("reads the environment, regions defaulting to AWS_REGION", () => {
+    const c = loadConfig({ PSG_API_URL: "https://api.example.com", PSG_STATE_DIR: "/tmp/x", AWS_REGION: "eu-central-1", PSG_FLOWLOG_PATHS: "/a, /b ,," });
+    expect(c).toMatchObject({ apiUrl: "https://api.example.com", stateDir: "/tmp/x", awsRegions: ["eu-central-1"], flowLogPaths: ["/a", "/b"], intervalSeconds: 300 });
+  });
+
+  it("flags win over the environment", () => {
+    const c = loadConfig({ PSG_AWS_REGIONS: "us-east-1", PSG_INTERVAL_SECONDS: "60" }, { regions: "eu-west-1,eu-west-1,us-west-2", interval: "30", stateDir: "/s" });
+    expect(c.awsRegions).toEqual(["eu-west-1", "us-west-2"]);
+    expect(c.intervalSeconds).toBe(30);
+    expect(c.stateDir).toBe("/s");
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => loadConfig({ PSG_API_URL: "not a url" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PSG_API_URL: "not a url" })).toThrow(/PSG_API_URL/);
+    expect(() => loadConfig({ PSG_AWS_REGIONS: "mars-1" })).toThrow(/awsRegions/);
+    expect(() => loadConfig({ PSG_INTERVAL_SECONDS: "1" })).toThrow(/PSG_INTERVAL_SECONDS/);
+    expect(() => loadConfig({ PSG_AWS_ACCOUNT_ID: "12" })).toThrow(/12-digit/);
+  });
+});
+
+describe("logs", () => {
+  it("writes one JSON object per line with level, msg and time, and throttles progress", () => {
+    const lines: string[] = [];
+    let now = 0;
+    const log = createLogger({ write: (l) => lines.push(l), now: () => now, progressEveryMs: 1000, level: "info" });
+    log.debug("hidden");
+    log.info("hello", { n: 1 });
+    log.progress("discovery", { items: 1 });
+    log.progress("discovery", { items: 2 });
+    now = 1500;
+    log.progress("discovery", { items: 3 });
+    log.error("bad", { error: new Error("boom") });
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed.map((p) => [p.level, p.msg])).toEqual([
+      ["info", "hello"],
+      ["info", "progress"],
+      ["info", "progress"],
+      ["error", "bad"],
+    ]);
+    expect(parsed[0]).toMatchObject({ time: "1970-01-01T00:00:00.000Z", n: 1 });
+    expect(parsed[2].items).toBe(3);
+    expect(parsed[3].error).toEqual({ name: "Error", message: "boom" });
+  });
+});
