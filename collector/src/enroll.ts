@@ -1,5 +1,5 @@
 import { EnrollRequest, EnrollResponse } from "../../contract/index.js";
-import { parseError } from "./emit/transport.js";
+import { apiEndpoint, parseError } from "./emit/transport.js";
 import { type CollectorState, loadState, newKeyPair, saveState } from "./state.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
@@ -41,7 +41,7 @@ export async function enroll(args: {
   });
   let res: Response;
   try {
-    res = await (args.fetch ?? fetch)(new URL("/v1/collectors/enroll", args.apiUrl), {
+    res = await (args.fetch ?? fetch)(apiEndpoint(args.apiUrl, "/v1/collectors/enroll"), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(request),

@@ -42,7 +42,7 @@ export class HttpTransport implements Transport {
     });
     let res: Response;
     try {
-      res = await doFetch(new URL("/v1/ingest", this.opts.apiUrl), {
+      res = await doFetch(apiEndpoint(this.opts.apiUrl, "/v1/ingest"), {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: batch.body as Uint8Array<ArrayBuffer>,
@@ -89,4 +89,9 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
+}
+
+/** `${base}${path}`, keeping any path prefix the base URL has (https://host/psg → https://host/psg/v1/ingest). */
+export function apiEndpoint(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + path;
 }
