@@ -56,12 +56,21 @@ export async function plan(path: string, previous: FileCheckpoint | undefined): 
 }
 
 /** Streams one file (gzip or plain) through the parser into the sink. */
-export async function readFlowLogFile(path: string, sink: FlowSink, from = 0, gzip?: boolean): Promise<{ stats: ParseStats; offset: number }> {
+export async function readFlowLogFile(
+  path: string,
+  sink: FlowSink,
+  from = 0,
+  gzip?: boolean,
+  onChunk?: (stats: ParseStats) => void,
+): Promise<{ stats: ParseStats; offset: number }> {
   const gz = gzip ?? (await isGzip(path));
   const parser = new AwsVpcFlowLogParser(sink);
   const raw = createReadStream(path, { highWaterMark: 1 << 20, start: gz ? 0 : from });
   const stream = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
-  for await (const chunk of stream) parser.push(chunk as Buffer);
+  for await (const chunk of stream) {
+    parser.push(chunk as Buffer);
+    onChunk?.(parser.stats);
+  }
   if (gz) parser.end();
   // A plain file's last line without a newline may still be being written: leave it for
   // the next read (the offset stops before it).
@@ -86,7 +95,10 @@ export async function readFlowLogs(paths: string[], sink: FlowSink, previous: Ch
     const todo = await plan(file, previous[file]);
     done++;
     if (!todo) continue;
-    const { stats, offset } = await readFlowLogFile(file, sink, todo.from, todo.gzip);
+    const before = total.records;
+    const { stats, offset } = await readFlowLogFile(file, sink, todo.from, todo.gzip, (s) =>
+      log?.progress("flowlogs", { file, filesDone: done - 1, files: files.length, records: before + s.records }),
+    );
     total.records += stats.records;
     total.skipped += stats.skipped;
     total.malformed += stats.malformed;
