@@ -134,4 +134,16 @@ describe("AWS discovery against the EC2 Query API", () => {
     expect(cov(inv, "us-east-1", "DescribeVpcs")).toMatchObject({ status: "partial", count: 1 });
     expect(inv.resources.filter((r) => r.kind === "network" && r.region === "us-east-1")).toHaveLength(1);
   });
+
+  it("a subnet shared from another account keeps its owner in its uid; coverage stays the caller's account", async () => {
+    const model = twoRegionModel();
+    model.regions["us-east-1"]!.subnets.push({ SubnetId: "subnet-0shared", VpcId: "vpc-0ram", OwnerId: "999988887777", CidrBlock: "10.9.0.0/24" });
+    const { inv } = await discover({ model });
+    expect(inv.resources.find((r) => r.uid.endsWith("subnet/subnet-0shared"))).toMatchObject({
+      uid: "arn:aws:ec2:us-east-1:999988887777:subnet/subnet-0shared",
+      account: "999988887777",
+      parent: "arn:aws:ec2:us-east-1:999988887777:vpc/vpc-0ram",
+    });
+    expect(new Set(inv.coverage.map((c) => c.account))).toEqual(new Set([ACCOUNT]));
+  });
 });

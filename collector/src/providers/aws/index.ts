@@ -79,12 +79,14 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
     )
   ).flat();
 
-  const account = opts.accountId ?? results.flatMap((r) => r.family.ownerIds(r.items))[0];
+  const account = opts.accountId ?? callerAccount(results);
   if (!account) log?.warn("could not learn the AWS account id (no resource carried an OwnerId); set PSG_AWS_ACCOUNT_ID");
   const inv: AwsInventory = { resources: [], rules: [], routes: [], coverage: [] };
   const seen = new Set<string>();
   for (const r of results) {
-    const regionAccount = opts.accountId ?? r.family.ownerIds(r.items)[0] ?? account ?? "unknown";
+    // Coverage is about the caller's account; resources shared from other accounts (RAM)
+    // keep their own OwnerId in their uid and `account`.
+    const regionAccount = account ?? "unknown";
     const out = r.family.transform(r.items, { region: r.region, account: regionAccount });
     for (const res of out.resources) {
       if (seen.has(res.uid)) continue; // a cross-region peering is listed by both regions
@@ -113,6 +115,15 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
     seconds: (Date.now() - started) / 1000,
   });
   return inv;
+}
+
+/** The account the credentials belong to: the owner most of what was listed carries. */
+function callerAccount(results: FamilyResult[]): string | undefined {
+  const votes = new Map<string, number>();
+  for (const r of results) for (const id of r.family.ownerIds(r.items)) votes.set(id, (votes.get(id) ?? 0) + 1);
+  // Each family votes once per owner; reservations (instances) are always the caller's, so they count double.
+  for (const r of results) if (r.family.action === "DescribeInstances") for (const id of r.family.ownerIds(r.items)) votes.set(id, (votes.get(id) ?? 0) + 1);
+  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
 async function readFamily(client: EC2Client, family: AwsFamily<unknown>, region: string, log?: Logger): Promise<FamilyResult> {
