@@ -4,14 +4,18 @@ import { notFound, onError } from "./middleware/errors.js";
 import { requestId } from "./middleware/request-id.js";
 import { createTenantRoute } from "./routes/admin/create-tenant.js";
 import { createApiKeyRoute } from "./routes/api-keys/create.js";
+import { authRoutes } from "./routes/auth/index.js";
 import { collectorRoutes } from "./routes/collectors/index.js";
 import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
 import { listFlowsRoute } from "./routes/flows/list.js";
 import { getHealth } from "./routes/health/get.js";
 import { ingestRoute } from "./routes/ingest/create.js";
+import { inviteRoutes } from "./routes/invites/index.js";
 import { overrideRoutes } from "./routes/overrides/index.js";
 import { resourceRoutes } from "./routes/resources/index.js";
 import { scopeSummaryRoute } from "./routes/scope/summary.js";
+import { sessionRoutes } from "./routes/sessions/index.js";
+import { userRoutes } from "./routes/users/index.js";
 
 /** The API worker: middleware, then one sub-app per resource. Auth is per route. */
 export function createApp() {
@@ -30,6 +34,10 @@ export function createApp() {
   app.route("/v1/resources", resourceRoutes);
   app.route("/v1/flows", listFlowsRoute);
   app.route("/v1/overrides", overrideRoutes);
+  app.route("/v1/auth", authRoutes);
+  app.route("/v1/sessions", sessionRoutes);
+  app.route("/v1/users", userRoutes);
+  app.route("/v1/invites", inviteRoutes);
   return app;
 }
 

@@ -1,11 +1,13 @@
 import type { TenantDb } from "./db/tenant-db.js";
-import type { ApiKeyRole, CollectorRow } from "./db/schema/index.js";
+import type { ApiKeyRole, CollectorRow, UserRole } from "./db/schema/index.js";
 import type { TenantScopeStub } from "./durable-objects/tenant-scope/client.js";
 
 /** Who is calling, as established by one of the auth middlewares. */
 export type Principal =
   | { kind: "api_key"; keyId: string; tenantId: string; role: ApiKeyRole }
-  | { kind: "collector"; collectorId: string; tenantId: string };
+  | { kind: "collector"; collectorId: string; tenantId: string }
+  /** A person signed in to the web app; `sessionId` is the hash of their session token. */
+  | { kind: "user"; userId: string; tenantId: string; role: UserRole; sessionId: string };
 
 /**
  * What services get: the tenant's database view, its Durable Object and a clock. Made once

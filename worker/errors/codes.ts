@@ -22,7 +22,10 @@ export type ErrorCode =
   // enrollment
   | "ENROLLMENT_TOKEN_INVALID"
   | "ENROLLMENT_TOKEN_USED"
-  | "ENROLLMENT_TOKEN_EXPIRED";
+  | "ENROLLMENT_TOKEN_EXPIRED"
+  // accounts
+  | "EMAIL_TAKEN"
+  | "INVITE_INVALID";
 
 /** The one table from code to HTTP status. */
 export const ERROR_STATUS = {
@@ -44,6 +47,8 @@ export const ERROR_STATUS = {
   ENROLLMENT_TOKEN_INVALID: 401,
   ENROLLMENT_TOKEN_USED: 409,
   ENROLLMENT_TOKEN_EXPIRED: 401,
+  EMAIL_TAKEN: 409,
+  INVITE_INVALID: 410,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];

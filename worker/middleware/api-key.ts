@@ -7,6 +7,8 @@ import { findApiKey } from "../db/unscoped.js";
 import { ApiError } from "../errors/index.js";
 import { sameDigest, sha256OfText } from "../lib/crypto.js";
 import { parseApiKey } from "../services/api-keys/format.js";
+import { isSessionToken } from "../services/sessions/token.js";
+import { authenticateSession, keyRoleOf } from "./session.js";
 import { setTenant, waitUntil } from "./tenant.js";
 
 /** Don't write last_used_at more often than this: reads must not turn into D1 writes. */
@@ -21,6 +23,13 @@ export function requireApiKey(...roles: ApiKeyRole[]) {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new ApiError("UNAUTHENTICATED", "send an API key as `Authorization: Bearer psg_…`");
+    // The web app forwards its user's session token the same way: owners and admins act as
+    // `admin`, analysts and viewers as `read` on every route guarded here.
+    if (isSessionToken(match[1])) {
+      const user = await authenticateSession(c, match[1]);
+      if (!roles.includes(keyRoleOf(user.role))) throw new ApiError("FORBIDDEN", `your role (${user.role}) may not do this; ask an owner or admin`);
+      return next();
+    }
     const parsed = parseApiKey(match[1]);
     if (!parsed) throw new ApiError("UNAUTHENTICATED", "malformed API key");
 

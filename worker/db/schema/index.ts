@@ -4,3 +4,6 @@ export * from "./collectors.js";
 export * from "./enrollment-tokens.js";
 export * from "./batches.js";
 export * from "./audit-log.js";
+export * from "./users.js";
+export * from "./sessions.js";
+export * from "./invites.js";
