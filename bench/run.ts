@@ -2,9 +2,11 @@
  * `npm run bench`: prints the figures DESIGN §7 sets targets for. Benchmarks, not tests:
  * nothing here fails on a slow machine; read the numbers.
  *   npm run bench               all
- *   npm run bench -- flowlogs   one group (flowlogs | classify)
+ *   npm run bench -- flowlogs   one group (flowlogs | classify | do)
+ * The `do` group starts wrangler dev and ingests 10k and 100k-resource tenants over HTTP: minutes.
  */
 import { benchClassify } from "./classify.js";
+import { benchDurableObject, printDurableObjectBench } from "./durable-object.js";
 import { benchFlowlogs } from "./flowlogs.js";
 
 const only = process.argv[2];
@@ -24,5 +26,12 @@ if (!only || only === "classify") {
   for (const resources of [10_000, 100_000]) {
     const r = await benchClassify({ resources, edges: 1_000_000 });
     line(`${resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges`, `${Math.round(r.classifyMs)} ms`, "< 2,000 ms (in the DO)");
+  }
+}
+
+if (!only || only === "do") {
+  process.stdout.write("\n# TenantScope Durable Object (wrangler dev, local workerd; ingest through signed POST /v1/ingest)\n");
+  for (const resources of [10_000, 100_000]) {
+    printDurableObjectBench(await benchDurableObject({ resources, edges: 1_000_000 }), line);
   }
 }

@@ -117,6 +117,20 @@ export interface SetOverrideInput {
   expiresAt?: string;
 }
 
+/** What the last classification cost inside the object (wall ms, measured with Date.now()). */
+export interface ClassificationTimings {
+  at: number;
+  /** full: the graph was (re)loaded from SQLite; cached: classified the in-memory graph; skipped: nothing a decision depends on changed. */
+  mode: "full" | "cached" | "skipped";
+  loadMs: number;
+  classifyMs: number;
+  writeMs: number;
+  totalMs: number;
+  decisions: number;
+  /** Decision rows inserted, updated or deleted. */
+  written: number;
+}
+
 export interface TenantScopeStats {
   resources: number;
   staleResources: number;
@@ -128,6 +142,8 @@ export interface TenantScopeStats {
   appliedBatches: number;
   stagedRows: number;
   scans: { committed: number; staging: number };
+  /** Null until this instance of the object has classified (timings live in memory only). */
+  lastClassification: ClassificationTimings | null;
 }
 
 /** The RPC surface of the TenantScope Durable Object. `client.ts` hands out stubs of it. */

@@ -3,6 +3,7 @@ import type { ScopeDecision } from "../../scope/types.js";
 import { mergeFlows } from "./flows.js";
 import type {
   ApplyBatchInput,
+  ClassificationTimings,
   ApplyBatchResult,
   FlowEdgeView,
   FlowFilter,
@@ -28,6 +29,7 @@ import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
  */
 export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private readonly sql: SqlStorage;
+  private lastClassification: ClassificationTimings | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,7 +118,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       );
       writeMeta(this.sql, "dirty", "1");
     });
-    reclassify(this.ctx.storage, now);
+    this.lastClassification = reclassify(this.ctx.storage, now);
     await this.scheduleOverrideExpiry();
     return reads.getResource(this.sql, input.uid, 0)?.decision ?? null;
   }
@@ -128,14 +130,14 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       this.sql.exec("DELETE FROM overrides WHERE uid = ?", uid);
       writeMeta(this.sql, "dirty", "1");
     });
-    reclassify(this.ctx.storage, Date.now());
+    this.lastClassification = reclassify(this.ctx.storage, Date.now());
     await this.scheduleOverrideExpiry();
     return true;
   }
 
   /** Overrides stop winning when they expire; reclassify then rather than at the next batch. */
   override async alarm(): Promise<void> {
-    reclassify(this.ctx.storage, Date.now());
+    this.lastClassification = reclassify(this.ctx.storage, Date.now());
     await this.scheduleOverrideExpiry();
   }
 
@@ -157,6 +159,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
         committed: count("SELECT count(*) AS n FROM scans WHERE status = 'committed'"),
         staging: count("SELECT count(*) AS n FROM scans WHERE status = 'staging'"),
       },
+      lastClassification: this.lastClassification,
     };
   }
 
@@ -174,7 +177,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private retryClassification(now: number): boolean {
     if (readMeta(this.sql, "dirty") !== "1") return true;
     try {
-      reclassify(this.ctx.storage, now);
+      this.lastClassification = reclassify(this.ctx.storage, now);
       return true;
     } catch (err) {
       console.error(JSON.stringify({ level: "error", msg: "classification failed", error: String(err) }));
