@@ -84,6 +84,8 @@ export class AwsVpcFlowLogParser {
   private iAction = 12;
   private iStatus = 13;
   private need = 14;
+  /** True while fields are in the default v2 order, where the single-pass fast path applies. */
+  private defaultLayout = true;
 
   constructor(private readonly sink: FlowSink) {}
 
@@ -123,6 +125,7 @@ export class AwsVpcFlowLogParser {
 
   private line(buf: Buffer, start: number, stop: number): void {
     if (stop > start && buf[stop - 1] === CR) stop--;
+    if (this.defaultLayout && this.fastV2(buf, start, stop)) return;
     // Split into fields on runs of spaces.
     const starts = this.starts;
     const ends = this.ends;
@@ -199,6 +202,80 @@ export class AwsVpcFlowLogParser {
     );
   }
 
+  /**
+   * One pass over a default-v2 record with IPv4 addresses and an OK status: no field
+   * table, numbers and addresses decoded while scanning. Returns false, having changed
+   * nothing, for anything else (header, "-", IPv6, NODATA, odd spacing), which then takes
+   * the general path.
+   */
+  private fastV2(buf: Buffer, start: number, stop: number): boolean {
+    let i = start;
+    // version, account-id, interface-id
+    for (let f = 0; f < 3; f++) {
+      while (i < stop && buf[i] !== SP) i++;
+      if (++i >= stop) return false;
+    }
+    // srcaddr, dstaddr
+    let src = 0;
+    let dst = 0;
+    for (let f = 0; f < 2; f++) {
+      let v = 0;
+      let part = 0;
+      let digits = 0;
+      let dots = 0;
+      for (;;) {
+        if (i >= stop) return false;
+        const c = buf[i++]!;
+        if (c === SP) break;
+        if (c === 46) {
+          if (digits === 0 || part > 255) return false;
+          v = v * 256 + part;
+          part = 0;
+          digits = 0;
+          dots++;
+        } else {
+          const d = c - 48;
+          if (d < 0 || d > 9 || ++digits > 3) return false;
+          part = part * 10 + d;
+        }
+      }
+      if (dots !== 3 || digits === 0 || part > 255) return false;
+      if (f === 0) src = v * 256 + part;
+      else dst = v * 256 + part;
+    }
+    // srcport dstport protocol packets bytes start end
+    const nums = this.nums;
+    for (let f = 0; f < 7; f++) {
+      let v = 0;
+      const s0 = i;
+      for (;;) {
+        if (i >= stop) return false;
+        const c = buf[i++]!;
+        if (c === SP) break;
+        const d = c - 48;
+        if (d < 0 || d > 9) return false;
+        v = v * 10 + d;
+      }
+      if (i - 1 === s0) return false;
+      nums[f] = v;
+    }
+    const a = buf[i];
+    if (a !== 65 && a !== 82) return false;
+    while (i < stop && buf[i] !== SP) i++;
+    if (i + 1 >= stop || buf[i + 1] !== 79 /* OK */) return false;
+    const sport = nums[0]!;
+    const dport = nums[1]!;
+    const proto = nums[2]!;
+    if (sport > 65535 || dport > 65535 || proto > 255) return false;
+    const t0 = nums[5]!;
+    const t1 = nums[6]!;
+    this.stats.records++;
+    this.sink.add4(src, dst, sport, dport, proto, a === 65, nums[3]!, nums[4]!, t0, t1 < t0 ? t0 : t1);
+    return true;
+  }
+
+  private readonly nums = new Float64Array(7);
+
   private header(buf: Buffer, n: number): void {
     const names: string[] = [];
     for (let f = 0; f < n; f++) names.push(buf.toString("latin1", this.starts[f]!, this.ends[f]!).toLowerCase().replace(/_/g, "-"));
@@ -221,6 +298,7 @@ export class AwsVpcFlowLogParser {
     this.iAction = at("action");
     this.iStatus = at("log-status");
     this.need = Math.max(...required.map(at), this.iStatus) + 1;
+    this.defaultLayout = names.length === DEFAULT_V2_FIELDS.length && DEFAULT_V2_FIELDS.every((f, k) => names[k] === f);
   }
 }
 

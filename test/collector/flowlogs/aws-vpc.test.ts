@@ -61,6 +61,13 @@ describe("AWS VPC flow log parser (v2)", () => {
     expect(parser.stats.malformed).toBe(2); // the garbage line and the non-numeric port
   });
 
+  it("the single-pass path and the general path agree (odd spacing takes the general one)", () => {
+    const odd = ACCEPT_SSH.replace(/ /g, "  ").replace("2  ", " 2 ");
+    const fast = collect(`${ACCEPT_SSH}\n${REJECT_RDP}\n`).records;
+    const general = collect(`${odd}\n${REJECT_RDP.replace(" 49761 ", "   49761 ")}\n`).records;
+    expect(general).toEqual(fast);
+  });
+
   it("reads IPv4 addresses without making strings, rejecting what is not one", () => {
     const b = (s: string) => Buffer.from(s);
     expect(ipv4(b("10.0.0.1"), 0, 8)).toBe(0x0a000001);
