@@ -27,6 +27,9 @@ export class Spool {
   async init(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await mkdir(this.rejectedDir, { recursive: true, mode: 0o700 });
+    // A crash mid-write leaves a temp file that was never renamed into place: its batch
+    // was never spooled (and its seq is simply skipped), so the file can go.
+    for (const name of await readdir(this.dir)) if (name.includes(".tmp-")) await unlink(join(this.dir, name)).catch(() => undefined);
   }
 
   fileFor(seq: number): string {
