@@ -242,15 +242,20 @@ describe("connected.observed_flow", () => {
 });
 
 describe("connected.configured_path", () => {
-  it("a CDE group admitting the resource's group → connected 0.6", () => {
+  it("a CDE group admitting the resource's group → connected 0.6, with the CDE component and the allowing rule", () => {
     const db = cdeDb("db", { groups: ["sg-db"], network: "vpc" });
     const app = resource("app", { groups: ["sg-app"], network: "vpc" });
     const d = decision(classify(input({ resources: [db, app], rules: [ingress("sg-db", { kind: "group", value: "sg-app" }, { from: 5432 })] })), "app");
     expect(d).toMatchObject({ scope: "connected", confidence: 0.6 });
-    expect(d.reasons[0]!.evidence[0]).toMatchObject({ type: "rule", ownerUid: "sg-db", peer: "group:sg-app" });
+    expect(d.reasons[0]!.evidence[0]).toMatchObject({ type: "resource", uid: "db" });
+    expect(d.reasons[0]!.evidence).toContainEqual(expect.objectContaining({ type: "rule", ownerUid: "sg-db", peer: "group:sg-app", fromPort: 5432 }));
+    expect(d.reasons[0]!.summary).toContain("tcp/5432");
   });
 
-  it("a CIDR no wider than /16 admits the addresses inside it; a /8 is left to route analysis", () => {
+  // v1 ignored CIDRs wider than /16 for want of route analysis. Now the routes decide: where
+  // placement is unknown a /8 admits what it contains (nothing known blocks it); where the
+  // networks are known and not routed to each other, it does not.
+  it("a CIDR admits the addresses inside it unless routes or other controls block the way", () => {
     const db = cdeDb("db", { groups: ["sg-db"] });
     const inside = resource("inside", { ip: "10.20.5.9" });
     const outside = resource("outside", { ip: "10.21.5.9" });
@@ -258,10 +263,14 @@ describe("connected.configured_path", () => {
     expect(decision(res, "inside").scope).toBe("connected");
     expect(decision(res, "outside").scope).toBe("out_of_scope");
     const wide = classify(input({ resources: [db, inside], rules: [ingress("sg-db", { kind: "cidr", value: "10.0.0.0/8" })] }));
-    expect(decision(wide, "inside").scope).toBe("out_of_scope");
+    expect(decision(wide, "inside").scope).toBe("connected");
+    const placedDb = cdeDb("db", { groups: ["sg-db"], network: "vpc-pci", ip: "10.10.0.5" });
+    const placed = resource("inside", { network: "vpc-other", ip: "10.20.5.9" });
+    const routed = classify(input({ resources: [placedDb, placed], rules: [ingress("sg-db", { kind: "cidr", value: "10.0.0.0/8" })] }));
+    expect(decision(routed, "inside").scope).toBe("out_of_scope");
   });
 
-  it("0.0.0.0/0 admits only resources in the CDE component's own network", () => {
+  it("0.0.0.0/0 admits resources that can route to the CDE component: here its own network only", () => {
     const db = cdeDb("db", { groups: ["sg-db"], network: "vpc-pci" });
     const near = resource("near", { network: "vpc-pci" });
     const far = resource("far", { network: "vpc-other" });
@@ -270,15 +279,40 @@ describe("connected.configured_path", () => {
     expect(decision(res, "far").scope).toBe("out_of_scope");
   });
 
-  it("egress rules, deny rules and rules on non-CDE groups do not count", () => {
+  it("deny rules and egress-only rules on the CDE do not admit anything", () => {
     const db = cdeDb("db", { groups: ["sg-db"] });
     const app = resource("app", { groups: ["sg-app"] });
     const rules = [
       ingress("sg-db", { kind: "group", value: "sg-app" }, { action: "deny" }),
       { ...ingress("sg-db", { kind: "group", value: "sg-app" }), direction: "egress" as const },
-      ingress("sg-app", { kind: "group", value: "sg-db" }),
     ];
     expect(decision(classify(input({ resources: [db, app], rules })), "app").scope).toBe("out_of_scope");
+  });
+
+  // v1 read only ingress on CDE groups. The SSC guidance counts a path in either direction:
+  // a resource the CDE can open connections to is connected as well.
+  it("a path from the CDE counts too: the CDE's egress and the resource's ingress allow it", () => {
+    const db = cdeDb("db", { groups: ["sg-db"] });
+    const app = resource("app", { groups: ["sg-app"] });
+    const rules = [
+      { ...ingress("sg-db", { kind: "group", value: "sg-app" }), direction: "egress" as const },
+      ingress("sg-app", { kind: "group", value: "sg-db" }),
+    ];
+    const d = decision(classify(input({ resources: [db, app], rules })), "app");
+    expect(d).toMatchObject({ scope: "connected", confidence: 0.6 });
+    expect(d.reasons[0]!.evidence[0]).toMatchObject({ type: "resource", uid: "db", relation: expect.stringContaining("can open tcp/443 connections to this resource") });
+    // Once the CDE's egress rules are known and exclude the app, the path is gone.
+    const closed = [{ ...ingress("sg-db", { kind: "cidr", value: "192.0.2.0/24" }), direction: "egress" as const }, ingress("sg-app", { kind: "group", value: "sg-db" })];
+    expect(decision(classify(input({ resources: [db, app], rules: closed })), "app").scope).toBe("out_of_scope");
+  });
+
+  it("observed and configured together raise the observed reason to 0.95", () => {
+    const db = cdeDb("db", { groups: ["sg-db"], network: "vpc" });
+    const app = resource("app", { groups: ["sg-app"], network: "vpc" });
+    const res = classify(input({ resources: [db, app], rules: [ingress("sg-db", { kind: "group", value: "sg-app" }, { from: 5432 })], edges: [edge(app, db, { port: 5432 })] }));
+    const d = decision(res, "app");
+    expect(d).toMatchObject({ scope: "connected", confidence: 0.95 });
+    expect(rules(d)).toEqual(["connected.observed_flow", "connected.configured_path"]);
   });
 });
 

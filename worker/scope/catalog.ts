@@ -57,6 +57,12 @@ export const RULES = {
     pci: [SSC_CDE_UNRESTRICTED, "PCI DSS 1.3.1", "PCI DSS 12.5.2"],
     title: "Same subnet and same allow-all security group as a CDE component: no control between them",
   },
+  "cde.in_path": {
+    scope: "cde",
+    confidence: 0.7,
+    pci: [SSC_CDE, "PCI DSS 1.2.3", "PCI DSS 1.2.4", "PCI DSS 12.5.2"],
+    title: "Load balancer or gateway that transmits traffic to or from a CDE component (in the CDE path)",
+  },
   "cde.keyword": {
     scope: "cde",
     confidence: 0.3,
@@ -97,13 +103,13 @@ export const RULES = {
     scope: "connected",
     confidence: 0.6,
     pci: [SSC_CONNECTED, "PCI DSS 1.2.3", "PCI DSS 1.3.1", "PCI DSS 12.5.2"],
-    title: "A CDE component's security group allows inbound traffic from this resource (configured, not observed)",
+    title: "Security groups, network ACLs and routes allow a path to or from a CDE component on some port (configured, not observed)",
   },
   "out_of_scope.no_path": {
     scope: "out_of_scope",
     confidence: 0.7,
     pci: [SSC_OUT, "PCI DSS 11.4.5", "PCI DSS 12.5.2"],
-    title: "No observed or configured path to the CDE and no security role for it",
+    title: "No observed or configured path to or from the CDE and no security role for it; lists the controls that block every path",
   },
 } as const satisfies Record<string, RuleSpec>;
 
@@ -111,6 +117,9 @@ export type RuleId = keyof typeof RULES;
 
 /** out_of_scope.no_path when the tenant has sent no flow data: absence of flows proves less. */
 export const NO_PATH_WITHOUT_FLOWS_CONFIDENCE = 0.5;
+
+/** connected.observed_flow when a configured path also allows the traffic: two independent sources agree. */
+export const OBSERVED_AND_CONFIGURED_CONFIDENCE = 0.95;
 
 /** A CDE decision at or above this confidence makes a resource a confirmed CDE component. */
 export const CONFIRMED_CDE_CONFIDENCE = 0.5;

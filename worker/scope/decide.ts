@@ -1,6 +1,7 @@
 import { NO_PATH_WITHOUT_FLOWS_CONFIDENCE, RULES } from "./catalog.js";
 import { resourceEvidence, type FlowTally } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
+import type { NoPathFindings } from "./configured.js";
 import type { ScopeGraph } from "./graph.js";
 import type { Evidence, Reason, ScopeDecision } from "./types.js";
 
@@ -23,6 +24,7 @@ export interface DecideContext {
   found: Findings;
   rejected: (FlowTally | undefined)[];
   cdeCount: number;
+  noPath: NoPathFindings;
 }
 
 /** What out_of_scope.no_path checked; identical for every resource, so built once and shared. */
@@ -32,7 +34,7 @@ function absenceEvidence(ctx: DecideContext): readonly Evidence[] {
     Object.freeze<Evidence>({ type: "absence", checked: ctx.cdeCount === 0
       ? "confirmed CDE components in the tenant: none identified yet (tag or override the CDE first)"
       : `accepted flow edges with any of the ${ctx.cdeCount} confirmed CDE components: none (${edges} flow edges examined)` }),
-    Object.freeze<Evidence>({ type: "absence", checked: "ingress rules on CDE security groups naming this resource's groups or addresses: none" }),
+    Object.freeze<Evidence>({ type: "absence", checked: "configured network path (security groups, network ACLs, routes, peerings) to or from a CDE component on any port: none" }),
     Object.freeze<Evidence>({ type: "absence", checked: "subnet and allow-all security group shared with a CDE component: none" }),
     Object.freeze<Evidence>({ type: "absence", checked: "security service, administration or role-tagged traffic with the CDE: none" }),
   ]);
@@ -59,6 +61,22 @@ export function decideAll(ctx: DecideContext): Map<string, ScopeDecision> {
     absence as Evidence[], undefined, noPathConfidence));
   Object.freeze(plainNoPath.pci);
 
+  // One no-path reason per distinct list of blocking controls (shared by a placement class).
+  const blocked = new Map<readonly Evidence[], Reason>();
+  const noPathFor = (i: number): Reason => {
+    const list = ctx.noPath.blockers[i];
+    if (list === undefined || list.length === 0) return plainNoPath;
+    let reason = blocked.get(list);
+    if (reason === undefined) {
+      const controls = list.filter((e) => e.type !== "absence").length;
+      reason = Object.freeze(makeReason("out_of_scope.no_path",
+        `${plainNoPath.summary}; every configured path to or from the ${ctx.noPath.cdeClasses} group${ctx.noPath.cdeClasses === 1 ? "" : "s"} of CDE components is blocked${controls ? ` (${controls} blocking control${controls === 1 ? "" : "s"} listed)` : ""}`,
+        [...absence, ...list], undefined, noPathConfidence));
+      blocked.set(list, reason);
+    }
+    return reason;
+  };
+
   const n = graph.resources.length;
   const decisions = new Array<ScopeDecision>(n);
   const parents = new Int32Array(n);
@@ -74,7 +92,7 @@ export function decideAll(ctx: DecideContext): Map<string, ScopeDecision> {
           [resourceEvidence(whole.uid, `parent (${graph.resources[p]!.kind}) this ${graph.resources[i]!.kind} belongs to`)],
           whole.scope, whole.confidence));
       }
-      decisions[i] = decideOne(ctx, i, plainNoPath, absence, noPathConfidence);
+      decisions[i] = decideOne(ctx, i, noPathFor(i), noPathConfidence);
     }
   }
   const out = new Map<string, ScopeDecision>();
@@ -82,7 +100,7 @@ export function decideAll(ctx: DecideContext): Map<string, ScopeDecision> {
   return out;
 }
 
-function decideOne(ctx: DecideContext, i: number, plainNoPath: Reason, absence: readonly Evidence[], noPathConfidence: number): ScopeDecision {
+function decideOne(ctx: DecideContext, i: number, noPath: Reason, noPathConfidence: number): ScopeDecision {
   const { graph, found } = ctx;
   const uid = graph.resources[i]!.uid;
   const reasons = found.reasons[i] ?? [];
@@ -90,9 +108,9 @@ function decideOne(ctx: DecideContext, i: number, plainNoPath: Reason, absence: 
   const declared = found.declared[i];
   if (!inScopeComputed && (declared === undefined || declared === "out_of_scope")) {
     const rej = ctx.rejected[i];
-    reasons.push(rej === undefined ? plainNoPath : makeReason("out_of_scope.no_path",
-      `No accepted traffic, configured path or security role linking it to the CDE; ${rej.edgeCount} rejected flow edge${rej.edgeCount === 1 ? "" : "s"} with the CDE show a control blocking it`,
-      [...absence, ...rej.evidence(graph.edges)], undefined, noPathConfidence));
+    reasons.push(rej === undefined ? noPath : makeReason("out_of_scope.no_path",
+      `${noPath.summary}; ${rej.edgeCount} rejected flow edge${rej.edgeCount === 1 ? "" : "s"} with the CDE show a control blocking it`,
+      [...noPath.evidence, ...rej.evidence(graph.edges)], undefined, noPathConfidence));
   }
   if (reasons.length > 1) reasons.sort(compareReasons);
   const deciding = reasons[0]!;

@@ -1,0 +1,70 @@
+import { EVIDENCE_CAP } from "./catalog.js";
+import { resourceEvidence } from "./evidence.js";
+import { makeReason, type Findings } from "./findings.js";
+import { networkOf, type ScopeGraph } from "./graph.js";
+import type { NetworkModel } from "./reachability/model.js";
+import type { Evidence } from "./types.js";
+
+interface InPathHit {
+  i: number;
+  summary: string;
+  evidence: Evidence[];
+}
+
+/** Route targets that are systems carrying the traffic (not connections such as peerings). */
+const GATEWAY_KINDS = new Set<string>(["gateway", "load_balancer", "firewall"]);
+
+/**
+ * Resources that transmit traffic to or from CDE components without being one: a load
+ * balancer whose targets include a CDE component, and a gateway (internet, NAT, transit,
+ * VPN) that a CDE component's subnet routes through. Account data passes through them.
+ */
+export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Array): InPathHit[] {
+  const hits = new Map<number, { evidence: Evidence[]; what: Set<string>; count: number }>();
+  const note = (i: number, what: string, ev: Evidence[]) => {
+    let h = hits.get(i);
+    if (h === undefined) hits.set(i, (h = { evidence: [], what: new Set(), count: 0 }));
+    h.count++;
+    h.what.add(what);
+    for (const e of ev) if (h.evidence.length < EVIDENCE_CAP * 2) h.evidence.push(e);
+  };
+  for (let i = 0; i < graph.resources.length; i++) {
+    const r = graph.resources[i]!;
+    if (r.kind !== "load_balancer" || cde[i]) continue;
+    const targets = r.attributes?.["targets"];
+    if (!Array.isArray(targets)) continue;
+    for (const t of [...targets].sort()) {
+      const k = typeof t === "string" ? graph.index.get(t) : undefined;
+      if (k === undefined || !cde[k]) continue;
+      note(i, "forwards to", [resourceEvidence(t as string, "CDE component behind this load balancer (target)")]);
+    }
+  }
+  // Gateways a CDE component's subnet routes through.
+  const tablesSeen = new Set<string>();
+  for (let i = 0; i < graph.resources.length; i++) {
+    if (!cde[i]) continue;
+    for (const s of networkOf(graph.resources[i]!).subnets) {
+      const table = model.subnets.get(s)?.table;
+      if (table === undefined || tablesSeen.has(table)) continue;
+      tablesSeen.add(table);
+      for (const pr of model.routes.get(table) ?? []) {
+        const uid = pr.route.target.uid;
+        if (!pr.active || uid === undefined || pr.route.target.kind === "local") continue;
+        const k = graph.index.get(uid);
+        if (k === undefined || cde[k] || !GATEWAY_KINDS.has(graph.resources[k]!.kind)) continue;
+        note(k, "carries traffic of", [
+          { type: "route", routeId: pr.route.id, tableUid: pr.route.tableUid, destination: pr.route.destination, target: `${pr.route.target.kind}:${uid}` },
+          resourceEvidence(graph.resources[i]!.uid, `CDE component in ${s}, routed through this gateway`),
+        ]);
+      }
+    }
+  }
+  return [...hits.entries()].sort((a, b) => a[0] - b[0]).map(([i, h]) => ({
+    i, evidence: h.evidence,
+    summary: `In the CDE path: ${[...h.what].sort().join(" and ")} CDE components (${h.count} configured link${h.count === 1 ? "" : "s"}); account data passes through it`,
+  }));
+}
+
+export function inPathRule(graph: ScopeGraph, model: NetworkModel, found: Findings): void {
+  for (const hit of inPathHits(graph, model, found.confirmedCde())) found.add(hit.i, makeReason("cde.in_path", hit.summary, hit.evidence));
+}

@@ -1,0 +1,88 @@
+import type { Resource } from "../../../contract/index.js";
+import { networkOf } from "../graph.js";
+import type { Endpoint, Hop } from "./layers.js";
+import { lookupRoute, type NetworkModel } from "./model.js";
+import { INTERNET, endpointOf, evaluatePath, explainPath } from "./path.js";
+import { describePorts, portless, protocolName } from "./ports.js";
+
+/** How the internet reaches a resource: directly, or through internet-facing load balancers. */
+export interface InternetExposure {
+  uid: string;
+  /** What the internet connects to: the resource itself or the load balancer in front of it. */
+  entryPoint: string;
+  /** Load balancers on the way ([] when direct). */
+  via: string[];
+  protocol: string;
+  ports: string;
+  hops: Hop[];
+}
+
+/** Internet-facing: a public address, or a load balancer whose scheme says so. */
+export function isInternetFacing(r: Resource): boolean {
+  if (networkOf(r).publicIps.length > 0) return true;
+  if (r.kind !== "load_balancer") return false;
+  const a = r.attributes ?? {};
+  return a["scheme"] === "internet-facing" || a["internetFacing"] === true || a["public"] === true;
+}
+
+/** The internet's way into the resource's subnet: a default route to an internet gateway (AWS), or the cloud's default internet route. */
+function internetRoute(model: NetworkModel, e: Endpoint): { ok: boolean; hop: Hop } {
+  const table = e.subnet?.table;
+  const route = table === undefined ? undefined : lookupRoute(model, table, 0x08080808);
+  if (route !== undefined) {
+    const ok = route.active && route.route.target.kind === "internet_gateway";
+    return { ok, hop: { step: "internet_gateway", control: route.route.target.uid ?? route.route.tableUid, ruleId: route.route.id, action: ok ? "route" : "no_route",
+      detail: ok ? `${route.route.destination} → internet gateway ${route.route.target.uid ?? ""} in ${route.route.tableUid}` : `${route.route.destination} in ${route.route.tableUid} leads to ${route.route.target.kind}, not an internet gateway` } };
+  }
+  if (e.provider !== "aws" && e.network !== undefined) {
+    return { ok: true, hop: { step: "internet_gateway", control: e.network, action: "route", detail: "the cloud's default route to the internet (no user route overrides it)" } };
+  }
+  return { ok: false, hop: { step: "internet_gateway", control: table ?? e.subnetUid ?? e.uid, action: "no_route", detail: `no route to an internet gateway in ${table ?? "the subnet's route table"}` } };
+}
+
+function direct(model: NetworkModel, i: number): InternetExposure | null {
+  const r = model.resources[i]!;
+  if (!isInternetFacing(r)) return null;
+  const e = endpointOf(model, [i]);
+  if (e.network === undefined && e.subnetUid === undefined) return null;
+  const route = internetRoute(model, e);
+  if (!route.ok) return null;
+  const ev = evaluatePath(model, INTERNET, e);
+  if (!ev.reachable) return null;
+  const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
+  const explained = explainPath(model, INTERNET, e, ev.protocol, port);
+  return { uid: r.uid, entryPoint: r.uid, via: [], protocol: protocolName(ev.protocol), ports: describePorts(ev.ports), hops: [route.hop, ...explained.hops] };
+}
+
+/**
+ * Every way the internet reaches `uid`: a public address or internet-facing load balancer,
+ * a security rule admitting 0.0.0.0/0 (or Internet / any), a route to an internet gateway
+ * in its subnet's table and NACLs allowing both directions — not merely "0.0.0.0/0 in a group".
+ */
+export function internetExposures(model: NetworkModel, uid: string): InternetExposure[] {
+  const i = model.index.get(uid);
+  if (i === undefined) return [];
+  const out: InternetExposure[] = [];
+  const d = direct(model, i);
+  if (d) out.push(d);
+  for (const lb of [...(model.balancersOf.get(uid) ?? [])].sort()) {
+    const k = model.index.get(lb);
+    if (k === undefined || k === i) continue;
+    const front = direct(model, k);
+    if (!front) continue;
+    const ev = evaluatePath(model, endpointOf(model, [k]), endpointOf(model, [i]));
+    if (!ev.reachable) continue;
+    const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
+    const inner = explainPath(model, endpointOf(model, [k]), endpointOf(model, [i]), ev.protocol, port);
+    out.push({
+      uid, entryPoint: lb, via: [lb], protocol: front.protocol, ports: front.ports,
+      hops: [...front.hops, { step: "load_balancer", control: lb, action: "allow", detail: `${lb} forwards to ${uid} (target)` }, ...inner.hops],
+    });
+  }
+  return out;
+}
+
+/** The first way the internet reaches `uid`, or null. */
+export function internetExposure(model: NetworkModel, uid: string): InternetExposure | null {
+  return internetExposures(model, uid)[0] ?? null;
+}

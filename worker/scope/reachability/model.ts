@@ -1,0 +1,279 @@
+import type { Provider, Resource, Route, Rule } from "../../../contract/index.js";
+import { ipv4ToInt, parseIpv4Cidr } from "../cidr.js";
+import { networkOf } from "../graph.js";
+import { protocolNumber } from "./ports.js";
+
+/**
+ * The tenant's configured network, built once per classification from the contract's
+ * Resources, Rules and Routes (AWS, Azure and GCP in their normalized shapes): subnets with
+ * their route table, NACLs and subnet-level stateful controls; route tables with routes
+ * sorted for longest-prefix match; peerings; rules per control sorted for first-match.
+ * Everything a path query needs is a Map lookup away (docs/scoping-method.md, "Network model").
+ */
+
+/** An IPv4 range; `v6` ranges only match "::/0" on the internet side (IPv6 paths are not modelled). */
+export interface Range {
+  first: number;
+  last: number;
+  prefix: number;
+  v6: boolean;
+}
+
+export type Peer =
+  | { kind: "any" }
+  | { kind: "cidr"; ranges: readonly Range[] }
+  | { kind: "group"; value: string }
+  | { kind: "internet" }
+  | { kind: "private" }
+  | { kind: "none" };
+
+export interface ParsedRule {
+  rule: Rule;
+  proto: number;
+  from: number;
+  to: number;
+  allow: boolean;
+  peer: Peer;
+}
+
+export interface ParsedRoute {
+  route: Route;
+  range: Range;
+  active: boolean;
+}
+
+export interface SubnetInfo {
+  uid: string;
+  network: string | undefined;
+  range: Range | undefined;
+  provider: Provider;
+  /** Explicitly associated route table, else the network's main table. */
+  table: string | undefined;
+  nacls: readonly string[];
+  /** Stateful controls attached to the subnet (Azure subnet NSGs, subnet-scoped firewalls). */
+  statefulControls: readonly string[];
+}
+
+export interface ControlRules {
+  ingress: readonly ParsedRule[];
+  egress: readonly ParsedRule[];
+}
+
+export interface NetworkModel {
+  resources: readonly Resource[];
+  index: ReadonlyMap<string, number>;
+  subnets: ReadonlyMap<string, SubnetInfo>;
+  rules: ReadonlyMap<string, ControlRules>;
+  /** Routes per table, longest prefix first. */
+  routes: ReadonlyMap<string, readonly ParsedRoute[]>;
+  /** Peering uid → the two networks it joins. */
+  peerings: ReadonlyMap<string, readonly [string, string]>;
+  /** "netA\0netB" (sorted) → peering uids. */
+  peered: ReadonlyMap<string, readonly string[]>;
+  providerOfNetwork: ReadonlyMap<string, Provider>;
+  /** Load balancer uids per target uid (attributes.targets on the load balancer). */
+  balancersOf: ReadonlyMap<string, readonly string[]>;
+  hasConfiguration: boolean;
+}
+
+const EMPTY_RULES: ControlRules = Object.freeze({ ingress: Object.freeze([]), egress: Object.freeze([]) });
+export const NO_RULES = EMPTY_RULES;
+
+export function parseRange(text: string): Range | undefined {
+  const t = text.trim();
+  if (t.includes(":")) {
+    const slash = t.indexOf("/");
+    const prefix = slash < 0 ? 128 : Number(t.slice(slash + 1));
+    return { first: 0, last: -1, prefix: Number.isInteger(prefix) ? prefix : 128, v6: true };
+  }
+  const r = parseIpv4Cidr(t);
+  return r === undefined ? undefined : { first: r.first, last: r.last, prefix: r.prefix, v6: false };
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
+}
+
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+function parsePeer(rule: Rule, prefixLists: ReadonlyMap<string, Range[]>): Peer {
+  const p = rule.peer;
+  switch (p.kind) {
+    case "any":
+      return { kind: "any" };
+    case "group":
+      return { kind: "group", value: p.value };
+    case "cidr": {
+      const r = parseRange(p.value);
+      return r === undefined ? { kind: "none" } : { kind: "cidr", ranges: [r] };
+    }
+    case "prefix_list": {
+      const ranges = prefixLists.get(p.value);
+      return ranges === undefined ? { kind: "none" } : { kind: "cidr", ranges };
+    }
+    case "service_tag": {
+      const v = p.value.toLowerCase().replace(/[^a-z*]/g, "");
+      if (v === "*" || v === "any") return { kind: "any" };
+      if (v === "internet") return { kind: "internet" };
+      if (v === "virtualnetwork" || v === "vnet") return { kind: "private" };
+      return { kind: "none" };
+    }
+  }
+}
+
+function parseRule(rule: Rule, prefixLists: ReadonlyMap<string, Range[]>): ParsedRule {
+  return { rule, proto: protocolNumber(rule.protocol), from: rule.fromPort, to: rule.toPort, allow: rule.action === "allow", peer: parsePeer(rule, prefixLists) };
+}
+
+/** First-match order: priority, then deny before allow at equal priority, then id (deterministic). */
+export function compareRules(a: ParsedRule, b: ParsedRule): number {
+  if (a.rule.priority !== b.rule.priority) return a.rule.priority - b.rule.priority;
+  if (a.allow !== b.allow) return a.allow ? 1 : -1;
+  return a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0;
+}
+
+const STATEFUL_KINDS = new Set<string>(["security_group", "firewall"]);
+/** The kinds the model reads; systems (the bulk of a tenant) are skipped in one Set lookup. */
+const MODEL_KINDS = new Set<string>(["subnet", "network", "prefix_list", "route_table", "network_acl", "peering", "load_balancer", "security_group", "firewall"]);
+
+/** `deduped`: resources already unique by uid with their index (the classifier's graph), to skip a second pass. */
+export function buildNetworkModel(
+  input: { resources: readonly Resource[]; rules: readonly Rule[]; routes: readonly Route[] },
+  deduped?: { resources: readonly Resource[]; index: ReadonlyMap<string, number> },
+): NetworkModel {
+  let resources: readonly Resource[];
+  let index: ReadonlyMap<string, number>;
+  if (deduped !== undefined) ({ resources, index } = deduped);
+  else {
+    const list: Resource[] = [];
+    const map = new Map<string, number>();
+    for (const r of input.resources) {
+      if (map.has(r.uid)) continue;
+      map.set(r.uid, list.length);
+      list.push(r);
+    }
+    resources = list;
+    index = map;
+  }
+
+  const prefixLists = new Map<string, Range[]>();
+  const subnetRes: Resource[] = [];
+  const explicitTable = new Map<string, string>();
+  const mainTable = new Map<string, string>();
+  const nacls = new Map<string, string[]>();
+  const subnetStateful = new Map<string, string[]>();
+  const peerings = new Map<string, readonly [string, string]>();
+  const peered = new Map<string, string[]>();
+  const providerOfNetwork = new Map<string, Provider>();
+  const balancersOf = new Map<string, string[]>();
+  const add = (m: Map<string, string[]>, k: string, v: string) => {
+    const l = m.get(k);
+    if (l === undefined) m.set(k, [v]);
+    else if (!l.includes(v)) l.push(v);
+  };
+
+  for (const r of resources) {
+    if (!MODEL_KINDS.has(r.kind)) continue;
+    const net = networkOf(r);
+    switch (r.kind) {
+      case "subnet":
+        subnetRes.push(r);
+        break;
+      case "network":
+        providerOfNetwork.set(r.uid, r.provider);
+        break;
+      case "prefix_list": {
+        const ranges = stringList(r.attributes?.["cidrs"]).map(parseRange).filter((x): x is Range => x !== undefined);
+        prefixLists.set(r.uid, ranges);
+        const id = r.attributes?.["prefixListId"];
+        if (typeof id === "string") prefixLists.set(id, ranges);
+        break;
+      }
+      case "route_table": {
+        for (const s of net.subnets) if (!explicitTable.has(s)) explicitTable.set(s, r.uid);
+        const vpc = net.networks[0] ?? r.parent;
+        if (r.attributes?.["main"] === true && vpc !== undefined && !mainTable.has(vpc)) mainTable.set(vpc, r.uid);
+        break;
+      }
+      case "network_acl":
+        for (const s of net.subnets) add(nacls, s, r.uid);
+        break;
+      case "peering": {
+        const a = (r.attributes?.["requesterVpc"] as string | null | undefined) ?? net.networks[0];
+        const b = (r.attributes?.["accepterVpc"] as string | null | undefined) ?? net.networks[1];
+        if (a && b && a !== b) {
+          peerings.set(r.uid, [a, b]);
+          add(peered, pairKey(a, b), r.uid);
+        }
+        break;
+      }
+      case "load_balancer":
+        for (const t of stringList(r.attributes?.["targets"])) add(balancersOf, t, r.uid);
+        break;
+      default:
+        break;
+    }
+    if (STATEFUL_KINDS.has(r.kind)) for (const s of net.subnets) add(subnetStateful, s, r.uid);
+  }
+
+  const subnets = new Map<string, SubnetInfo>();
+  for (const s of subnetRes) {
+    const net = networkOf(s);
+    const network = net.networks[0] ?? s.parent;
+    const cidr = s.attributes?.["cidrBlock"] ?? s.attributes?.["addressPrefix"] ?? s.attributes?.["ipCidrRange"];
+    const range = typeof cidr === "string" ? parseRange(cidr) : undefined;
+    subnets.set(s.uid, {
+      uid: s.uid, network, range: range?.v6 ? undefined : range, provider: s.provider,
+      table: explicitTable.get(s.uid) ?? (network === undefined ? undefined : mainTable.get(network)),
+      nacls: (nacls.get(s.uid) ?? []).sort(), statefulControls: (subnetStateful.get(s.uid) ?? []).sort(),
+    });
+    if (network !== undefined && !providerOfNetwork.has(network)) providerOfNetwork.set(network, s.provider);
+  }
+
+  const byOwner = new Map<string, { ingress: ParsedRule[]; egress: ParsedRule[] }>();
+  for (const rule of input.rules) {
+    let c = byOwner.get(rule.ownerUid);
+    if (c === undefined) byOwner.set(rule.ownerUid, (c = { ingress: [], egress: [] }));
+    c[rule.direction].push(parseRule(rule, prefixLists));
+  }
+  for (const c of byOwner.values()) {
+    c.ingress.sort(compareRules);
+    c.egress.sort(compareRules);
+  }
+
+  const routes = new Map<string, ParsedRoute[]>();
+  for (const route of input.routes) {
+    const range = parseRange(route.destination) ?? (prefixLists.get(route.destination)?.[0]);
+    if (range === undefined || range.v6) continue;
+    const list = routes.get(route.tableUid);
+    const parsed = { route, range, active: route.state !== "blackhole" && route.target.kind !== "blackhole" };
+    if (list === undefined) routes.set(route.tableUid, [parsed]);
+    else list.push(parsed);
+  }
+  for (const list of routes.values()) list.sort((a, b) => b.range.prefix - a.range.prefix || (a.route.id < b.route.id ? -1 : a.route.id > b.route.id ? 1 : 0));
+
+  return {
+    resources, index, subnets, rules: byOwner, routes, peerings, peered, providerOfNetwork, balancersOf,
+    hasConfiguration: input.rules.length > 0 || input.routes.length > 0,
+  };
+}
+
+/** The longest-prefix route in `table` containing `address`, or undefined. */
+export function lookupRoute(model: NetworkModel, table: string, address: number): ParsedRoute | undefined {
+  const list = model.routes.get(table);
+  if (list === undefined) return undefined;
+  for (const r of list) if (address >= r.range.first && address <= r.range.last) return r;
+  return undefined;
+}
+
+/** Sorted IPv4 addresses of a resource (private, then public ones are kept apart by the caller). */
+export function ipv4s(ips: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const ip of ips) {
+    const v = ipv4ToInt(ip);
+    if (v >= 0) out.push(v);
+  }
+  return out.sort((a, b) => a - b);
+}
