@@ -1,3 +1,5 @@
+import { parseDefaultV2 } from "./aws-vpc-fast.js";
+
 /**
  * AWS VPC flow logs, default v2 format:
  *   version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status
@@ -202,79 +204,15 @@ export class AwsVpcFlowLogParser {
     );
   }
 
-  /**
-   * One pass over a default-v2 record with IPv4 addresses and an OK status: no field
-   * table, numbers and addresses decoded while scanning. Returns false, having changed
-   * nothing, for anything else (header, "-", IPv6, NODATA, odd spacing), which then takes
-   * the general path.
-   */
   private fastV2(buf: Buffer, start: number, stop: number): boolean {
-    let i = start;
-    // version, account-id, interface-id
-    for (let f = 0; f < 3; f++) {
-      while (i < stop && buf[i] !== SP) i++;
-      if (++i >= stop) return false;
-    }
-    // srcaddr, dstaddr
-    let src = 0;
-    let dst = 0;
-    for (let f = 0; f < 2; f++) {
-      let v = 0;
-      let part = 0;
-      let digits = 0;
-      let dots = 0;
-      for (;;) {
-        if (i >= stop) return false;
-        const c = buf[i++]!;
-        if (c === SP) break;
-        if (c === 46) {
-          if (digits === 0 || part > 255) return false;
-          v = v * 256 + part;
-          part = 0;
-          digits = 0;
-          dots++;
-        } else {
-          const d = c - 48;
-          if (d < 0 || d > 9 || ++digits > 3) return false;
-          part = part * 10 + d;
-        }
-      }
-      if (dots !== 3 || digits === 0 || part > 255) return false;
-      if (f === 0) src = v * 256 + part;
-      else dst = v * 256 + part;
-    }
-    // srcport dstport protocol packets bytes start end
-    const nums = this.nums;
-    for (let f = 0; f < 7; f++) {
-      let v = 0;
-      const s0 = i;
-      for (;;) {
-        if (i >= stop) return false;
-        const c = buf[i++]!;
-        if (c === SP) break;
-        const d = c - 48;
-        if (d < 0 || d > 9) return false;
-        v = v * 10 + d;
-      }
-      if (i - 1 === s0) return false;
-      nums[f] = v;
-    }
-    const a = buf[i];
-    if (a !== 65 && a !== 82) return false;
-    while (i < stop && buf[i] !== SP) i++;
-    if (i + 1 >= stop || buf[i + 1] !== 79 /* OK */) return false;
-    const sport = nums[0]!;
-    const dport = nums[1]!;
-    const proto = nums[2]!;
-    if (sport > 65535 || dport > 65535 || proto > 255) return false;
-    const t0 = nums[5]!;
-    const t1 = nums[6]!;
+    const r = this.fast;
+    if (!parseDefaultV2(buf, start, stop, r)) return false;
     this.stats.records++;
-    this.sink.add4(src, dst, sport, dport, proto, a === 65, nums[3]!, nums[4]!, t0, t1 < t0 ? t0 : t1);
+    this.sink.add4(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[9] === 1, r[5]!, r[6]!, r[7]!, r[8]!);
     return true;
   }
 
-  private readonly nums = new Float64Array(7);
+  private readonly fast = new Float64Array(10);
 
   private header(buf: Buffer, n: number): void {
     const names: string[] = [];
