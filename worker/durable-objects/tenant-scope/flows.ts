@@ -1,11 +1,13 @@
 import type { FlowsBatch } from "../../../contract/index.js";
+import type { MergedEdgeRow } from "./graph.js";
 
 /**
  * Merges a batch of summarized flows into the edge table: the same (src, dst, port,
  * protocol, action) seen again adds its counts and widens its time window. Addresses the
  * collector could not map are looked up in the IP index. Runs inside the caller's transaction.
+ * Returns each edge's row as the upsert left it, so the in-memory graph can follow exactly.
  */
-export function mergeFlows(sql: SqlStorage, batch: FlowsBatch): number {
+export function mergeFlows(sql: SqlStorage, batch: FlowsBatch): MergedEdgeRow[] {
   const lookup = new Map<string, string | null>();
   const uidOf = (ip: string): string | null => {
     let uid = lookup.get(ip);
@@ -15,27 +17,32 @@ export function mergeFlows(sql: SqlStorage, batch: FlowsBatch): number {
     }
     return uid;
   };
+  const rows: MergedEdgeRow[] = [];
   for (const e of batch.edges) {
-    sql.exec(
-      `INSERT INTO flow_edges (src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (src_ip, dst_ip, dst_port, protocol, action) DO UPDATE SET
-         packets = packets + excluded.packets, bytes = bytes + excluded.bytes, flows = flows + excluded.flows,
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-         src_uid = coalesce(excluded.src_uid, src_uid), dst_uid = coalesce(excluded.dst_uid, dst_uid)`,
-      e.srcIp,
-      e.dstIp,
-      e.dstPort,
-      e.protocol,
-      e.action,
-      e.packets,
-      e.bytes,
-      e.flows,
-      e.firstSeen,
-      e.lastSeen,
-      e.srcUid ?? uidOf(e.srcIp),
-      e.dstUid ?? uidOf(e.dstIp),
-    );
+    const row = sql
+      .exec<MergedEdgeRow>(
+        `INSERT INTO flow_edges (src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (src_ip, dst_ip, dst_port, protocol, action) DO UPDATE SET
+           packets = packets + excluded.packets, bytes = bytes + excluded.bytes, flows = flows + excluded.flows,
+           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+           src_uid = coalesce(excluded.src_uid, src_uid), dst_uid = coalesce(excluded.dst_uid, dst_uid)
+         RETURNING rowid, src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid`,
+        e.srcIp,
+        e.dstIp,
+        e.dstPort,
+        e.protocol,
+        e.action,
+        e.packets,
+        e.bytes,
+        e.flows,
+        e.firstSeen,
+        e.lastSeen,
+        e.srcUid ?? uidOf(e.srcIp),
+        e.dstUid ?? uidOf(e.dstIp),
+      )
+      .one();
+    rows.push(row);
   }
-  return batch.edges.length;
+  return rows;
 }

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ScopeDecision } from "../../scope/types.js";
+import type { Override, ScopeDecision } from "../../scope/types.js";
 import { mergeFlows } from "./flows.js";
+import { TenantGraph, type MergedEdgeRow } from "./graph.js";
 import type {
   ApplyBatchInput,
   ClassificationTimings,
@@ -18,7 +19,7 @@ import type {
 } from "./interface.js";
 import { stageInventoryPart } from "./inventory.js";
 import * as reads from "./reads.js";
-import { reclassify } from "./reclassify.js";
+import { classifyGraph, markClassified } from "./reclassify.js";
 import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
 
 /**
@@ -30,6 +31,12 @@ import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
 export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private readonly sql: SqlStorage;
   private lastClassification: ClassificationTimings | null = null;
+  /**
+   * The graph the classifier reads, kept between requests and patched after each committed
+   * write (graph.ts). Null until first needed and after a change it does not patch (a scan
+   * commit); an evicted object simply loads it again.
+   */
+  private graph: TenantGraph | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,6 +57,9 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     }
 
     let result: ApplyBatchResult | undefined;
+    let flowRows: MergedEdgeRow[] | undefined;
+    let scanCommitted = false;
+    const wasClean = readMeta(this.sql, "dirty") !== "1";
     this.ctx.storage.transactionSync(() => {
       let changed = false;
       if (batch.kind === "inventory") {
@@ -58,10 +68,11 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
           result = { outcome: "rejected", kind: batch.kind, message: staged.message };
           return;
         }
-        changed = staged.commit !== undefined;
+        changed = scanCommitted = staged.commit !== undefined;
         result = { outcome: "applied", kind: batch.kind, scan: staged.progress, ...(staged.commit ? { commit: staged.commit } : {}), classified: false };
       } else if (batch.kind === "flows") {
-        changed = mergeFlows(this.sql, batch) > 0;
+        flowRows = mergeFlows(this.sql, batch);
+        changed = flowRows.length > 0;
         result = { outcome: "applied", kind: batch.kind, classified: false };
       } else {
         this.sql.exec(
@@ -82,6 +93,16 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       if (changed) writeMeta(this.sql, "dirty", "1");
     });
     if (!result) throw new Error("applyBatch produced no result");
+    // Committed: now the in-memory graph may follow.
+    if (scanCommitted) this.graph = null;
+    if (flowRows && flowRows.length > 0 && this.graph) {
+      const relevant = this.graph.applyFlowRows(flowRows);
+      if (!relevant && wasClean) {
+        // No decision can have changed (graph.ts says why); only the flow totals did.
+        markClassified(this.ctx.storage, this.graph, now);
+        this.lastClassification = { at: now, mode: "skipped", loadMs: 0, classifyMs: 0, writeMs: 0, totalMs: 0, decisions: this.graph.decisions.size, written: 0 };
+      }
+    }
     if (result.outcome === "applied") result.classified = this.retryClassification(now);
     return result;
   }
@@ -106,19 +127,22 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     const exists = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM resources WHERE uid = ?", input.uid).one().n;
     if (exists === 0) return null;
     const now = Date.now();
+    const override: Override = { uid: input.uid, scope: input.scope, justification: input.justification, author: input.author, createdAt: new Date(now).toISOString() };
+    if (input.expiresAt !== undefined) override.expiresAt = input.expiresAt;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
         "INSERT OR REPLACE INTO overrides (uid, scope, justification, author, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-        input.uid,
-        input.scope,
-        input.justification,
-        input.author,
-        new Date(now).toISOString(),
-        input.expiresAt ?? null,
+        override.uid,
+        override.scope,
+        override.justification,
+        override.author,
+        override.createdAt,
+        override.expiresAt ?? null,
       );
       writeMeta(this.sql, "dirty", "1");
     });
-    this.lastClassification = reclassify(this.ctx.storage, now);
+    this.graph?.setOverride(override);
+    this.lastClassification = this.classify(now);
     await this.scheduleOverrideExpiry();
     return reads.getResource(this.sql, input.uid, 0)?.decision ?? null;
   }
@@ -130,14 +154,15 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       this.sql.exec("DELETE FROM overrides WHERE uid = ?", uid);
       writeMeta(this.sql, "dirty", "1");
     });
-    this.lastClassification = reclassify(this.ctx.storage, Date.now());
+    this.graph?.removeOverride(uid);
+    this.lastClassification = this.classify(Date.now());
     await this.scheduleOverrideExpiry();
     return true;
   }
 
   /** Overrides stop winning when they expire; reclassify then rather than at the next batch. */
   override async alarm(): Promise<void> {
-    this.lastClassification = reclassify(this.ctx.storage, Date.now());
+    this.lastClassification = this.classify(Date.now());
     await this.scheduleOverrideExpiry();
   }
 
@@ -163,6 +188,14 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     };
   }
 
+  /** Classifies the graph in memory, loading it from SQLite first if this instance has none. */
+  private classify(now: number): ClassificationTimings {
+    if (this.graph) return classifyGraph(this.ctx.storage, this.graph, now, "cached", 0);
+    const graph = TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason"));
+    this.graph = graph;
+    return classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs);
+  }
+
   private scanProgress(collectorId: string, scanId: string) {
     const s = this.sql
       .exec<{ parts: number; received: number; status: string }>("SELECT parts, received, status FROM scans WHERE collector_id = ? AND scan_id = ?", collectorId, scanId)
@@ -177,7 +210,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private retryClassification(now: number): boolean {
     if (readMeta(this.sql, "dirty") !== "1") return true;
     try {
-      this.lastClassification = reclassify(this.ctx.storage, now);
+      this.lastClassification = this.classify(now);
       return true;
     } catch (err) {
       console.error(JSON.stringify({ level: "error", msg: "classification failed", error: String(err) }));

@@ -1,5 +1,5 @@
 import type { Provider, ResourceKind, Rule } from "../../../contract/index.js";
-import type { Scope, ScopeDecision } from "../../scope/types.js";
+import type { Reason, Scope, ScopeDecision } from "../../scope/types.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
   FlowEdgeView,
@@ -13,7 +13,7 @@ import type {
   ScopeSummary,
 } from "./interface.js";
 import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, overrideFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type OverrideRow, type ResourceRow } from "./rows.js";
-import { readMeta } from "./schema.js";
+import { readMeta, SHARED_REASONS } from "./schema.js";
 
 /** Thrown for a cursor the object did not make; the worker maps it to INVALID_REQUEST. */
 export class BadCursorError extends Error {
@@ -162,7 +162,7 @@ export function getResource(sql: SqlStorage, uid: string, topFlows: number): Res
   if (!row) return null;
   const resource = resourceFromRow(row);
   const d = sql.exec<{ scope: string; confidence: number; reasons: string }>("SELECT scope, confidence, reasons FROM decisions WHERE uid = ?", uid).toArray()[0];
-  const decision: ScopeDecision | null = d ? { uid, scope: d.scope as Scope, confidence: d.confidence, reasons: JSON.parse(d.reasons) } : null;
+  const decision: ScopeDecision | null = d ? { uid, scope: d.scope as Scope, confidence: d.confidence, reasons: storedReasons(sql, d.reasons) } : null;
   const o = sql.exec<OverrideRow>("SELECT * FROM overrides WHERE uid = ?", uid).toArray()[0];
   const flows = (column: "src_uid" | "dst_uid") =>
     sql.exec<FlowViewRow>(`${FLOW_VIEW_SELECT} WHERE f.${column} = ? ORDER BY f.bytes DESC LIMIT ?`, uid, topFlows).toArray().map(flowView);
@@ -186,6 +186,14 @@ export function getResource(sql: SqlStorage, uid: string, topFlows: number): Res
     flowsOut: flows("src_uid"),
     rules,
   };
+}
+
+/** A decision's reasons as stored: JSON, or the marker for the one reason many decisions share (reclassify.ts). */
+export function storedReasons(sql: SqlStorage, text: string): Reason[] {
+  if (text !== SHARED_REASONS) return JSON.parse(text) as Reason[];
+  const shared = readMeta(sql, "shared_reason");
+  if (shared === null) throw new Error("a decision refers to the shared reason but none is stored");
+  return [JSON.parse(shared) as Reason];
 }
 
 export function listFlows(sql: SqlStorage, filter: FlowFilter): Page<FlowEdgeView> {

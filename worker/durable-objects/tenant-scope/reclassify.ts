@@ -1,38 +1,78 @@
-import type { Route, Rule } from "../../../contract/index.js";
-import type { ClassificationTimings } from "./interface.js";
 import { classify } from "../../scope/classify.js";
-import { summary } from "./reads.js";
-import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, overrideFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type OverrideRow, type ResourceRow } from "./rows.js";
-import { writeMeta } from "./schema.js";
+import type { Reason, Scope } from "../../scope/types.js";
+import { hashText, type TenantGraph } from "./graph.js";
+import type { ClassificationTimings, ScopeSummary } from "./interface.js";
+import { SHARED_REASONS, writeMeta } from "./schema.js";
 
 /**
- * Loads the tenant graph, runs the pure classifier over it and replaces the stored decisions
- * in one transaction, so readers see either the old or the new classification, never a mix.
+ * Runs the pure classifier over the in-memory graph and writes back only the decisions that
+ * changed, with the summary, in one transaction: readers see the old or the new
+ * classification, never a mix. The graph's copy of the stored decisions follows only once
+ * the transaction has committed.
  */
-export function reclassify(storage: DurableObjectStorage, now: number): ClassificationTimings {
+export function classifyGraph(storage: DurableObjectStorage, graph: TenantGraph, now: number, mode: "full" | "cached", loadMs: number): ClassificationTimings {
   const sql = storage.sql;
-  const t0 = Date.now();
-  const resources = sql.exec<ResourceRow>(`SELECT ${RESOURCE_COLUMNS} FROM resources`).toArray().map(resourceFromRow);
-  const rules = sql.exec<{ json: string }>("SELECT json FROM rules").toArray().map((r) => JSON.parse(r.json) as Rule);
-  const routes = sql.exec<{ json: string }>("SELECT json FROM routes").toArray().map((r) => JSON.parse(r.json) as Route);
-  const edges = sql.exec<FlowEdgeRow>(`SELECT ${FLOW_EDGE_COLUMNS} FROM flow_edges`).toArray().map(flowEdgeFromRow);
-  const overrides = sql.exec<OverrideRow>("SELECT * FROM overrides").toArray().map(overrideFromRow);
-
   const t1 = Date.now();
-  const decisions = classify({ resources, rules, routes, edges, overrides, now });
-
+  const decisions = classify({ resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes, edges: graph.edges, overrides: [...graph.overrides.values()], now });
   const t2 = Date.now();
-  storage.transactionSync(() => {
-    sql.exec("DELETE FROM decisions");
-    for (const d of decisions.values()) {
-      sql.exec("INSERT OR REPLACE INTO decisions (uid, scope, confidence, reasons) VALUES (?, ?, ?, ?)", d.uid, d.scope, d.confidence, JSON.stringify(d.reasons));
+
+  let shared: Reason | undefined;
+  const upserts: { uid: string; scope: Scope; confidence: number; text: string; hash: number }[] = [];
+  for (const d of decisions.values()) {
+    const only = d.reasons.length === 1 ? d.reasons[0]! : undefined;
+    let text: string;
+    if (only !== undefined && Object.isFrozen(only) && (shared === undefined || shared === only)) {
+      shared = only;
+      text = SHARED_REASONS;
+    } else {
+      text = JSON.stringify(d.reasons);
     }
+    const hash = hashText(text);
+    const prev = graph.decisions.get(d.uid);
+    if (prev && prev.scope === d.scope && prev.confidence === d.confidence && prev.hash === hash && prev.length === text.length) continue;
+    upserts.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, text, hash });
+  }
+  const removed: string[] = [];
+  for (const uid of graph.decisions.keys()) if (!decisions.has(uid)) removed.push(uid);
+  const sharedText = shared === undefined ? null : JSON.stringify(shared);
+
+  storage.transactionSync(() => {
+    for (const u of upserts) {
+      sql.exec(
+        "INSERT INTO decisions (uid, scope, confidence, reasons) VALUES (?, ?, ?, ?) ON CONFLICT (uid) DO UPDATE SET scope = excluded.scope, confidence = excluded.confidence, reasons = excluded.reasons",
+        u.uid,
+        u.scope,
+        u.confidence,
+        u.text,
+      );
+    }
+    for (const uid of removed) sql.exec("DELETE FROM decisions WHERE uid = ?", uid);
+    if (sharedText !== null && sharedText !== graph.sharedReason) writeMeta(sql, "shared_reason", sharedText);
+  });
+  for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
+  for (const uid of removed) graph.decisions.delete(uid);
+  if (sharedText !== null) graph.sharedReason = sharedText;
+  markClassified(storage, graph, now);
+  const t3 = Date.now();
+  return { at: now, mode, loadMs, classifyMs: t2 - t1, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length };
+}
+
+/**
+ * The decisions are current as of `now`: store the summary the dashboard asks for most (it
+ * changes only with decisions, resources and flows, all of which pass through here).
+ */
+export function markClassified(storage: DurableObjectStorage, graph: TenantGraph, now: number): void {
+  const sql = storage.sql;
+  const scan = sql
+    .exec<{ scan_id: string; collector_id: string; parts: number; committed_at: number }>(
+      "SELECT scan_id, collector_id, parts, committed_at FROM scans WHERE status = 'committed' ORDER BY committed_at DESC LIMIT 1",
+    )
+    .toArray()[0];
+  const lastScan: ScopeSummary["lastScan"] = scan ? { scanId: scan.scan_id, collectorId: scan.collector_id, parts: scan.parts, committedAt: scan.committed_at } : null;
+  const summary = graph.summary(lastScan, now);
+  storage.transactionSync(() => {
     writeMeta(sql, "classified_at", String(now));
     writeMeta(sql, "dirty", "0");
-    // Everything the summary counts changes only through here (scan commits, flows and
-    // overrides all reclassify), so the dashboard's most frequent query reads one row.
-    writeMeta(sql, "summary", JSON.stringify(summary(sql)));
+    writeMeta(sql, "summary", JSON.stringify(summary));
   });
-  const t3 = Date.now();
-  return { at: now, mode: "full", loadMs: t1 - t0, classifyMs: t2 - t1, writeMs: t3 - t2, totalMs: t3 - t0, decisions: decisions.size, written: decisions.size };
 }

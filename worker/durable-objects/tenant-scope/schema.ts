@@ -119,3 +119,11 @@ export function readMeta(sql: SqlStorage, key: string): string | null {
 export function writeMeta(sql: SqlStorage, key: string, value: string): void {
   sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
 }
+
+/**
+ * The `reasons` column of a decision whose only reason is the one the classifier shares
+ * (frozen) between many decisions — "no path to the CDE", which quotes tenant-wide counts.
+ * Its text is stored once, in meta `shared_reason` (reclassify.ts), so a new flow edge somewhere does not
+ * rewrite every out-of-scope row. Reads put it back (reads.ts).
+ */
+export const SHARED_REASONS = "@shared";
