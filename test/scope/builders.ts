@@ -1,4 +1,4 @@
-import { FlowEdge, Resource, Rule, type ResourceInput } from "../../contract/index.js";
+import { FlowEdge, Resource, Route, Rule, type ResourceInput } from "../../contract/index.js";
 import type { ClassifierInput, Override } from "../../worker/scope/types.js";
 
 /** Small, contract-shaped fixtures: every builder runs the real zod schema, so tests cannot drift from the wire. */
@@ -114,4 +114,62 @@ export function input(p: Partial<ClassifierInput>): ClassifierInput {
 /** A CDE database tagged the way owners usually do it. */
 export function cdeDb(uid = "arn:aws:rds:eu-west-1:111122223333:db/cards", o: ResourceOptions = {}): Resource {
   return resource(uid, { kind: "database", tags: { "pci:scope": "cde" }, ...o });
+}
+
+/** Network plumbing with the attributes the collector sends (subnet CIDR, main route table). */
+export function subnet(uid: string, network: string, cidr: string): Resource {
+  return Resource.parse({
+    uid, provider: "aws", account: "111122223333", region: "eu-west-1", kind: "subnet", name: uid, tags: {},
+    network: { networks: [network], subnets: [uid] }, attributes: { cidrBlock: cidr },
+  });
+}
+
+export function routeTable(uid: string, network: string, subnets: string[], routes: Array<[string, Route["target"]["kind"], string?]>, o: { main?: boolean } = {}): { table: Resource; routes: Route[] } {
+  const table = Resource.parse({
+    uid, provider: "aws", account: "111122223333", region: "eu-west-1", kind: "route_table", name: uid, tags: {},
+    network: { networks: [network], subnets }, attributes: { main: o.main ?? false },
+  });
+  return {
+    table,
+    routes: routes.map(([destination, kind, target]) => Route.parse({
+      id: `${uid}#${destination}`, tableUid: uid, destination,
+      target: target ? { kind, uid: target } : { kind }, state: kind === "blackhole" ? "blackhole" : "active",
+    })),
+  };
+}
+
+export function nacl(uid: string, network: string, subnets: string[]): Resource {
+  return Resource.parse({
+    uid, provider: "aws", account: "111122223333", region: "eu-west-1", kind: "network_acl", name: uid, tags: {},
+    network: { networks: [network], subnets },
+  });
+}
+
+/** A NACL entry: stateless, ordered by number. */
+export function aclEntry(owner: string, direction: "ingress" | "egress", number: number, cidr: string, action: "allow" | "deny", o: { protocol?: Rule["protocol"]; from?: number; to?: number } = {}): Rule {
+  return Rule.parse({
+    id: `${owner}#${direction}#${number}#${cidr}`, ownerUid: owner, direction, protocol: o.protocol ?? "all",
+    fromPort: o.from ?? 0, toPort: o.to ?? o.from ?? 65535, peer: { kind: "cidr", value: cidr }, action, priority: number,
+  });
+}
+
+export function egressRule(owner: string, peer: Rule["peer"], o: { protocol?: Rule["protocol"]; from?: number; to?: number; action?: "allow" | "deny"; priority?: number } = {}): Rule {
+  ruleSeq++;
+  return Rule.parse({
+    id: `${owner}#egress#${ruleSeq}`, ownerUid: owner, direction: "egress", protocol: o.protocol ?? "all",
+    fromPort: o.from ?? 0, toPort: o.to ?? o.from ?? 65535, peer, action: o.action ?? "allow", priority: o.priority ?? 0,
+  });
+}
+
+export function peering(uid: string, a: string, b: string): Resource {
+  return Resource.parse({
+    uid, provider: "aws", account: "111122223333", region: "eu-west-1", kind: "peering", name: uid, tags: {},
+    network: { networks: [a, b] }, attributes: { requesterVpc: a, accepterVpc: b },
+  });
+}
+
+/** A system with everything optional the reachability tests need. */
+export function host(uid: string, o: ResourceOptions & { publicIp?: string; provider?: Resource["provider"]; attributes?: Record<string, string | boolean | string[]> } = {}): Resource {
+  const r = resource(uid, o);
+  return Resource.parse({ ...r, provider: o.provider ?? r.provider, network: { ...r.network, publicIps: o.publicIp ? [o.publicIp] : [] }, attributes: o.attributes ?? {} });
 }

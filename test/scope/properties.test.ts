@@ -39,6 +39,8 @@ function randomTenant(seed: number, size: number): ClassifierInput {
       groups: rnd() < 0.8 ? [pick(groups)] : [pick(groups), pick(groups)], ip: `10.${Math.floor(rnd() * 3)}.${Math.floor(rnd() * 256)}.${i % 250}`,
     }));
   }
+  // Load balancers forward to a random system (an LB in front of a CDE component is in its path).
+  for (const r of resources) if (r.kind === "load_balancer") r.attributes = { scheme: "internal", targets: [pick(resources).uid] };
   for (const s of subnets) resources.push(infra(s, "subnet", { network: pick(networks) }));
   for (const g of groups) resources.push(infra(g, "security_group"));
   resources.push(infra("acl-0", "network_acl", { subnets: [subnets[0]!] }), infra("vpc-a", "network"));

@@ -1,0 +1,174 @@
+import type { ClassifierInput, RuleId, Scope, ScopeDecision } from "./types.js";
+import { CONFIRMED_CDE_CONFIDENCE } from "./catalog.js";
+import { networkOf } from "./graph.js";
+import { stableHash } from "./hash.js";
+import type { Severity } from "./violations.js";
+
+/**
+ * What drift compares between two committed scans: small enough to keep per scan in the
+ * Durable Object (no full resources, no non-boundary flows).
+ */
+export interface ScanSnapshot {
+  resources: { uid: string; kind: string; name: string }[];
+  decisions: Record<string, { scope: Scope; confidence: number; rule: RuleId }>;
+  /** Rules of the CDE's security groups / NACLs and routes of its route tables, each as canonical text. */
+  cdeControls: { id: string; owner: string; type: "rule" | "route"; text: string }[];
+  /** Accepted flows with exactly one end in the CDE. */
+  boundaryFlows: { key: string; cdeUid: string; other: string; otherScope: Scope | "unmapped"; dstPort: number; protocol: number; bytes: number; lastSeen: number }[];
+  /** Resources kept from a skipped or partial part of the scan: present but stale, never "removed". */
+  stale: string[];
+}
+
+export type DriftKind = "resource_added" | "resource_removed" | "scope_changed" | "new_boundary_flow" | "cde_control_rule_changed";
+
+export interface DriftEvent {
+  /** Stable: a hash of kind, uid and the before/after values. */
+  id: string;
+  kind: DriftKind;
+  severity: Severity;
+  uid: string;
+  before: unknown;
+  after: unknown;
+  summary: string;
+}
+
+function isCde(d: { scope: Scope; confidence: number } | undefined): boolean {
+  return d !== undefined && d.scope === "cde" && d.confidence >= CONFIRMED_CDE_CONFIDENCE;
+}
+
+/** The snapshot of a committed scan, from the classifier's input and its decisions. */
+export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<string, ScopeDecision>, o: { stale?: readonly string[] } = {}): ScanSnapshot {
+  const resources: ScanSnapshot["resources"] = [];
+  const seen = new Set<string>();
+  for (const r of input.resources) {
+    if (seen.has(r.uid)) continue;
+    seen.add(r.uid);
+    resources.push({ uid: r.uid, kind: r.kind, name: r.name });
+  }
+  const snapDecisions: ScanSnapshot["decisions"] = {};
+  const cde = new Set<string>();
+  for (const d of decisions.values()) {
+    snapDecisions[d.uid] = { scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule };
+    if (isCde(d)) cde.add(d.uid);
+  }
+
+  // The CDE's controls: groups on CDE components, NACLs and route tables of their subnets.
+  const owners = new Set<string>();
+  const cdeSubnets = new Set<string>();
+  for (const r of input.resources) {
+    if (!cde.has(r.uid)) continue;
+    const net = networkOf(r);
+    for (const g of net.securityGroups) owners.add(g);
+    for (const s of net.subnets) cdeSubnets.add(s);
+  }
+  for (const r of input.resources) {
+    if ((r.kind === "network_acl" || r.kind === "route_table") && networkOf(r).subnets.some((s) => cdeSubnets.has(s))) owners.add(r.uid);
+  }
+  const cdeControls: ScanSnapshot["cdeControls"] = [];
+  for (const rule of input.rules) {
+    if (!owners.has(rule.ownerUid)) continue;
+    const peer = rule.peer.kind === "any" ? "any" : `${rule.peer.kind}:${rule.peer.value}`;
+    cdeControls.push({ id: rule.id, owner: rule.ownerUid, type: "rule", text: `${rule.direction} ${rule.action} ${rule.protocol} ${rule.fromPort}-${rule.toPort} ${peer} priority ${rule.priority}` });
+  }
+  for (const route of input.routes) {
+    if (!owners.has(route.tableUid)) continue;
+    cdeControls.push({ id: route.id, owner: route.tableUid, type: "route", text: `${route.destination} → ${route.target.kind}${route.target.uid ? ` ${route.target.uid}` : ""} (${route.state ?? "active"})` });
+  }
+  cdeControls.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const flows = new Map<string, ScanSnapshot["boundaryFlows"][number]>();
+  if (cde.size > 0) {
+    for (const e of input.edges) {
+      if (e.action !== "accept") continue;
+      const s = e.srcUid !== undefined && cde.has(e.srcUid);
+      const d = e.dstUid !== undefined && cde.has(e.dstUid);
+      if (s === d) continue;
+      const cdeUid = s ? e.srcUid! : e.dstUid!;
+      const otherUid = s ? e.dstUid : e.srcUid;
+      const other = otherUid ?? `ip:${s ? e.dstIp : e.srcIp}`;
+      const key = `${s ? cdeUid : other}>${s ? other : cdeUid}:${e.dstPort}/${e.protocol}`;
+      const held = flows.get(key);
+      if (held) {
+        held.bytes += e.bytes;
+        held.lastSeen = Math.max(held.lastSeen, e.lastSeen);
+      } else {
+        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (snapDecisions[otherUid]?.scope ?? "unmapped"), dstPort: e.dstPort, protocol: e.protocol, bytes: e.bytes, lastSeen: e.lastSeen });
+      }
+    }
+  }
+  const boundaryFlows = [...flows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { resources, decisions: snapDecisions, cdeControls, boundaryFlows, stale: [...(o.stale ?? [])].sort() };
+}
+
+const IN_SCOPE = new Set<Scope>(["cde", "security_impacting", "connected"]);
+
+function event(kind: DriftKind, severity: Severity, uid: string, before: unknown, after: unknown, summary: string): DriftEvent {
+  return { id: stableHash(`${kind}\u0000${uid}\u0000${JSON.stringify(before)}\u0000${JSON.stringify(after)}`), kind, severity, uid, before, after, summary };
+}
+
+function scopeSeverity(scope: Scope | undefined, confidence = 1): Severity {
+  if (scope === "cde" && confidence >= CONFIRMED_CDE_CONFIDENCE) return "high";
+  return scope !== undefined && IN_SCOPE.has(scope) ? "medium" : "low";
+}
+
+/**
+ * Drift between two committed scans (DESIGN §4): resources added and removed, scope
+ * changes, new accepted flows across the CDE boundary, and rule/route changes on the CDE's
+ * controls — the "significant changes" that call for a scope review (12.5.2). `before`
+ * undefined (first scan) gives no events. Sorted by kind, then uid, then id.
+ */
+export function diffScans(before: ScanSnapshot | undefined, after: ScanSnapshot): DriftEvent[] {
+  if (before === undefined) return [];
+  const out: DriftEvent[] = [];
+  const beforeUids = new Map(before.resources.map((r) => [r.uid, r]));
+  const afterUids = new Map(after.resources.map((r) => [r.uid, r]));
+  const stale = new Set(after.stale);
+
+  for (const r of after.resources) {
+    if (beforeUids.has(r.uid)) continue;
+    const d = after.decisions[r.uid];
+    out.push(event("resource_added", scopeSeverity(d?.scope, d?.confidence), r.uid, null, { kind: r.kind, name: r.name, scope: d?.scope ?? null },
+      `New ${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""}`));
+  }
+  for (const r of before.resources) {
+    if (afterUids.has(r.uid) || stale.has(r.uid)) continue;
+    const d = before.decisions[r.uid];
+    out.push(event("resource_removed", scopeSeverity(d?.scope, d?.confidence), r.uid, { kind: r.kind, name: r.name, scope: d?.scope ?? null }, null,
+      `${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""} is gone from a complete scan`));
+  }
+  for (const [uid, a] of Object.entries(after.decisions)) {
+    const b = before.decisions[uid];
+    if (b === undefined || b.scope === a.scope) continue;
+    const cdeMove = isCde(a) || isCde(b);
+    const severity: Severity = cdeMove ? "high" : IN_SCOPE.has(a.scope) !== IN_SCOPE.has(b.scope) ? "medium" : "low";
+    out.push(event("scope_changed", severity, uid, { scope: b.scope, rule: b.rule }, { scope: a.scope, rule: a.rule },
+      `${uid}: ${b.scope} → ${a.scope} (${a.rule})`));
+  }
+  const oldFlows = new Set(before.boundaryFlows.map((f) => f.key));
+  for (const f of after.boundaryFlows) {
+    if (oldFlows.has(f.key)) continue;
+    const severity: Severity = f.otherScope === "out_of_scope" || f.otherScope === "unmapped" ? "high" : "medium";
+    out.push(event("new_boundary_flow", severity, f.cdeUid, null, f,
+      `New accepted flow across the CDE boundary: ${f.key} (${f.other} is ${f.otherScope})`));
+  }
+  const oldControls = new Map(before.cdeControls.map((c) => [c.id, c]));
+  const newControls = new Map(after.cdeControls.map((c) => [c.id, c]));
+  // Only controls that were CDE controls in both scans: a control joining or leaving the CDE is a scope change, not a rule change.
+  const ownersBefore = new Set(before.cdeControls.map((c) => c.owner));
+  const ownersAfter = new Set(after.cdeControls.map((c) => c.owner));
+  for (const c of after.cdeControls) {
+    if (!ownersBefore.has(c.owner)) continue;
+    const o = oldControls.get(c.id);
+    if (o !== undefined && o.text === c.text) continue;
+    const opens = / allow .*(0\.0\.0\.0\/0|::\/0|any)/.test(c.text) || (c.type === "route" && /internet_gateway/.test(c.text));
+    out.push(event("cde_control_rule_changed", opens ? "high" : "medium", c.owner, o ? o.text : null, c.text,
+      `${o ? "Changed" : "New"} ${c.type} on CDE control ${c.owner}: ${c.text}${o ? ` (was: ${o.text})` : ""}`));
+  }
+  for (const c of before.cdeControls) {
+    if (newControls.has(c.id) || !ownersAfter.has(c.owner)) continue;
+    // A removed control of a resource now gone is covered by resource_removed.
+    out.push(event("cde_control_rule_changed", "medium", c.owner, c.text, null, `Removed ${c.type} from CDE control ${c.owner}: ${c.text}`));
+  }
+  const order: DriftKind[] = ["scope_changed", "new_boundary_flow", "cde_control_rule_changed", "resource_added", "resource_removed"];
+  return out.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
