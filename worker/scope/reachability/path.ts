@@ -234,7 +234,9 @@ function candidateProtocols(model: NetworkModel, dst: Endpoint): number[] {
     else protos.add(r.proto);
   }
   if (dst.groups.length === 0) [6, 17, 1].forEach((p) => protos.add(p));
-  return [...protos].sort((a, b) => a - b);
+  // TCP, then UDP, then the rest: the answer shown is the one an assessor expects first.
+  const rank = (p: number) => (p === 6 ? -2 : p === 17 ? -1 : p);
+  return [...protos].sort((a, b) => rank(a) - rank(b));
 }
 
 function evaluateProto(ls: Layer[], proto: number, want: PortSet): { ports: PortSet; partial: boolean; blockedBy?: Hop } {
