@@ -10,8 +10,11 @@
  *
  *   NODE_OPTIONS=--expose-gc npx tsx bench/classify.ts [resources] [edges]
  */
-import type { FlowEdge, Resource, Rule } from "../contract/index.js";
-import { classify } from "../worker/scope/classify.js";
+import type { FlowEdge, Resource, Route, Rule } from "../contract/index.js";
+import { classify, classifyWithModel } from "../worker/scope/classify.js";
+import { scanSnapshot } from "../worker/scope/drift.js";
+import { canReach } from "../worker/scope/reachability/index.js";
+import { findViolations } from "../worker/scope/violations.js";
 import type { Scope } from "../worker/scope/types.js";
 
 export interface ClassifyBenchResult {
@@ -26,6 +29,12 @@ export interface ClassifyBenchResult {
   /** CPU time of that best warm run where the runtime reports it (Node), else null: on a shared machine wall time overstates. */
   warmClassifyCpuMs: number | null;
   counts: Record<Scope, number>;
+  /** canReach between random systems and CDE components on that tenant (model reused, as the DO would keep it). */
+  pathQuery: { queries: number; p50Ms: number; p95Ms: number; maxMs: number; reachable: number };
+  /** findViolations and scanSnapshot over the classified tenant. */
+  violationsMs: number;
+  violations: number;
+  snapshotMs: number;
 }
 
 /** Deterministic PRNG so every run benches the same tenant. */
@@ -51,14 +60,14 @@ function system(uid: string, kind: Resource["kind"], name: string, ip: string, n
   };
 }
 
-function plumbing(uid: string, kind: Resource["kind"], vpc: string, subnets: string[] = []): Resource {
+function plumbing(uid: string, kind: Resource["kind"], vpc: string, subnets: string[] = [], attributes: Resource["attributes"] = {}): Resource {
   return {
     uid, provider: "aws", account: ACCOUNT, region: "eu-west-1", kind, name: uid.slice(uid.lastIndexOf("/") + 1), tags: {},
-    network: { networks: [vpc], subnets, securityGroups: [], privateIps: [], publicIps: [] }, attributes: {},
+    network: { networks: [vpc], subnets, securityGroups: [], privateIps: [], publicIps: [] }, attributes,
   };
 }
 
-export function buildTenant(target: { resources: number; edges: number }, seed = 42): { resources: Resource[]; rules: Rule[]; edges: FlowEdge[] } {
+export function buildTenant(target: { resources: number; edges: number }, seed = 42): { resources: Resource[]; rules: Rule[]; routes: Route[]; edges: FlowEdge[] } {
   const rnd = prng(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const resources: Resource[] = [];
@@ -71,7 +80,18 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
     rules.push({ id: `${owner}#ingress#${ruleNo++}`, ownerUid: owner, direction: "ingress", protocol, fromPort: from, toPort: to, peer, action: "allow", priority: 0 });
   };
 
-  interface Place { vpc: string; subnet: string; sg: string; v: number }
+  const routes: Route[] = [];
+  const route = (table: string, destination: string, target: Route["target"]): void => {
+    routes.push({ id: `${table}#${destination}`, tableUid: table, destination, target, state: "active" });
+  };
+  const nacl = (owner: string): void => {
+    // The default NACL: allow everything both ways at 100, deny the rest at 32767.
+    for (const direction of ["ingress", "egress"] as const) {
+      rules.push({ id: `${owner}#${direction}#100`, ownerUid: owner, direction, protocol: "all", fromPort: 0, toPort: 65535, peer: { kind: "cidr", value: "0.0.0.0/0" }, action: "allow", priority: 100 });
+      rules.push({ id: `${owner}#${direction}#32767`, ownerUid: owner, direction, protocol: "all", fromPort: 0, toPort: 65535, peer: { kind: "cidr", value: "0.0.0.0/0" }, action: "deny", priority: 32767 });
+    }
+  };
+  interface Place { vpc: string; subnet: string; sg: string; v: number; s: number }
   const places: Place[][] = [];
   for (let v = 0; v < vpcCount; v++) {
     const vpc = arn("vpc", v);
@@ -80,9 +100,19 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
     for (let s = 0; s < subnetsPerVpc; s++) {
       const sn = arn("subnet", `${v}-${s}`);
       subnets.push(sn);
-      resources.push(plumbing(sn, "subnet", vpc));
+      resources.push(plumbing(sn, "subnet", vpc, [sn], { cidrBlock: `10.${v}.${s}.0/24` }));
     }
-    resources.push(plumbing(arn("network-acl", v), "network_acl", vpc, subnets), plumbing(arn("route-table", v), "route_table", vpc, subnets));
+    // Every VPC is peered to VPC 0 (where the CDE and shared services live), routed both ways.
+    const table = arn("route-table", v);
+    resources.push(plumbing(arn("network-acl", v), "network_acl", vpc, subnets), plumbing(table, "route_table", vpc, subnets, { main: true }));
+    nacl(arn("network-acl", v));
+    route(table, `10.${v}.0.0/16`, { kind: "local" });
+    if (v > 0) {
+      const pcx = arn("vpc-peering-connection", v);
+      resources.push({ ...plumbing(pcx, "peering", vpc), network: { networks: [arn("vpc", 0), vpc], subnets: [], securityGroups: [], privateIps: [], publicIps: [] }, attributes: { requesterVpc: arn("vpc", 0), accepterVpc: vpc } });
+      route(table, "10.0.0.0/16", { kind: "peering", uid: pcx });
+      route(arn("route-table", 0), `10.${v}.0.0/16`, { kind: "peering", uid: pcx });
+    }
     const row: Place[] = [];
     for (let g = 0; g < groupsPerVpc; g++) {
       const sg = arn("security-group", `${v}-${g}`);
@@ -91,14 +121,14 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
       rule(sg, { kind: "group", value: arn("security-group", `${v}-${(g + 1) % groupsPerVpc}`) }, "tcp", 8080);
       rule(sg, { kind: "cidr", value: `10.${v}.0.0/16` }, "tcp", 443);
       if (g % 25 === 0) rule(sg, { kind: "group", value: sg }, "all", 0, 65535);
-      row.push({ vpc, subnet: subnets[g % subnets.length]!, sg, v });
+      row.push({ vpc, subnet: subnets[g % subnets.length]!, sg, v, s: g % subnets.length });
     }
     places.push(row);
   }
 
   // The CDE lives in VPC 0, in its own subnet and groups, reachable from the app tier's group on 5432.
   const cdeSubnet = arn("subnet", "cde");
-  resources.push(plumbing(cdeSubnet, "subnet", places[0]![0]!.vpc));
+  resources.push(plumbing(cdeSubnet, "subnet", places[0]![0]!.vpc, [cdeSubnet], { cidrBlock: "10.0.200.0/22" }));
   const cdeGroups = [arn("security-group", "cde-db"), arn("security-group", "cde-app")];
   for (const sg of cdeGroups) {
     resources.push(plumbing(sg, "security_group", places[0]![0]!.vpc));
@@ -111,18 +141,24 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
   const systems: Resource[] = [];
   const cde: Resource[] = [];
   const shared: Resource[] = [];
-  const ipFor = (v: number, i: number) => `10.${v}.${(i >> 8) & 255}.${i & 255}`;
+  const cdeIp = (i: number) => `10.0.${200 + ((i >> 8) & 3)}.${i & 255}`;
+  const hostsIn = new Map<string, number>();
+  const ipIn = (p: { v: number; s: number; subnet: string }) => {
+    const k = hostsIn.get(p.subnet) ?? 0;
+    hostsIn.set(p.subnet, k + 1);
+    return `10.${p.v}.${p.s}.${(k % 250) + 4}`;
+  };
   for (let i = 0; i < systemsWanted; i++) {
     if (i < cdeCount) {
       const sg = cdeGroups[i % 2]!;
       const tags: Record<string, string> = i % 3 === 0 ? { "data-classification": "cardholder" } : { "pci:scope": "cde" };
-      const r = system(arn("instance", `cde-${i}`), i % 2 ? "instance" : "database", `payments-${i}`, ipFor(0, i + 1), { vpc: places[0]![0]!.vpc, subnet: cdeSubnet, sg }, tags);
+      const r = system(arn("instance", `cde-${i}`), i % 2 ? "instance" : "database", `payments-${i}`, cdeIp(i + 1), { vpc: places[0]![0]!.vpc, subnet: cdeSubnet, sg }, tags);
       cde.push(r);
       systems.push(r);
     } else if (i < cdeCount + services.length * 4) {
       const role = services[(i - cdeCount) % services.length]!;
       const sg = role === "bastion" ? arn("security-group", "bastion") : places[0]![2]!.sg;
-      const r = system(arn("instance", `svc-${i}`), "instance", `${role}-${i}`, ipFor(0, i + 1), { vpc: places[0]![0]!.vpc, subnet: arn("subnet", "0-1"), sg }, { role });
+      const r = system(arn("instance", `svc-${i}`), "instance", `${role}-${i}`, ipIn({ v: 0, s: 1, subnet: arn("subnet", "0-1") }), { vpc: places[0]![0]!.vpc, subnet: arn("subnet", "0-1"), sg }, { role });
       shared.push(r);
       systems.push(r);
     } else {
@@ -132,7 +168,7 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
       const names = ["web", "api", "worker", "cache", "queue", "cardgame", "reports", "search"];
       // About 0.5% carry a payment word without being in the CDE: low-confidence candidates.
       const name = rnd() < 0.005 ? "billing-ui" : names[int(names.length)]!;
-      systems.push(system(arn("instance", i), kinds[int(kinds.length)]!, `${name}-${i}`, ipFor(v, Math.floor(i / vpcCount) + 1), place));
+      systems.push(system(arn("instance", i), kinds[int(kinds.length)]!, `${name}-${i}`, ipIn(place), place));
     }
   }
   resources.push(...systems);
@@ -168,14 +204,14 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
   }
   // Through JSON, as the Durable Object gets them from SQLite or a batch: flat strings, none
   // shared between an edge and its resource (template-literal ropes would make the bench lie).
-  return JSON.parse(JSON.stringify({ resources, rules, edges })) as { resources: Resource[]; rules: Rule[]; edges: FlowEdge[] };
+  return JSON.parse(JSON.stringify({ resources, rules, routes, edges })) as { resources: Resource[]; rules: Rule[]; routes: Route[]; edges: FlowEdge[] };
 }
 
 export function benchClassify(target: { resources: number; edges: number }): ClassifyBenchResult {
   const t0 = performance.now();
   const tenant = buildTenant(target);
   const buildMs = performance.now() - t0;
-  const input = { ...tenant, routes: [], overrides: [], now: Date.parse("2025-06-01T00:00:00Z") };
+  const input = { ...tenant, overrides: [], now: Date.parse("2025-06-01T00:00:00Z") };
 
   // Start each timing from a collected heap when the runtime allows it (node --expose-gc):
   // building the tenant leaves a lot of garbage that is not classify's cost.
@@ -202,13 +238,38 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
     }
   }
 
+  // Path queries: half to a CDE component on 5432, half any-port between random systems.
+  const { decisions, model } = classifyWithModel(input);
+  const rnd = prng(7);
+  const systems = tenant.resources.filter((r) => r.kind === "instance" || r.kind === "database");
+  const cde = systems.filter((r) => decisions.get(r.uid)?.scope === "cde");
+  const times: number[] = [];
+  let reachable = 0;
+  for (let q = 0; q < 400; q++) {
+    const from = systems[Math.floor(rnd() * systems.length)]!.uid;
+    const to = q % 2 === 0 ? cde[Math.floor(rnd() * cde.length)]!.uid : systems[Math.floor(rnd() * systems.length)]!.uid;
+    const t = performance.now();
+    const answer = q % 2 === 0 ? canReach(model, from, to, 5432, "tcp") : canReach(model, from, to);
+    times.push(performance.now() - t);
+    if (answer?.reachable) reachable++;
+  }
+  times.sort((a, b) => a - b);
+  const tv = performance.now();
+  const violations = findViolations(input, decisions, model);
+  const violationsMs = performance.now() - tv;
+  const ts = performance.now();
+  scanSnapshot(input, decisions);
+  const snapshotMs = performance.now() - ts;
+
+  const round = (ms: number) => Math.round(ms * 100) / 100;
   const counts: Record<Scope, number> = { cde: 0, security_impacting: 0, connected: 0, out_of_scope: 0 };
   for (const d of result.values()) counts[d.scope]++;
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  return {
+    return {
     resources: tenant.resources.length, edges: tenant.edges.length, rules: tenant.rules.length,
     buildMs: round(buildMs), classifyMs: round(classifyMs), warmClassifyMs: round(warmClassifyMs),
     warmClassifyCpuMs: warmClassifyCpuMs === null ? null : round(warmClassifyCpuMs), counts,
+    pathQuery: { queries: times.length, p50Ms: round(times[Math.floor(times.length * 0.5)]!), p95Ms: round(times[Math.floor(times.length * 0.95)]!), maxMs: round(times[times.length - 1]!), reachable },
+    violationsMs: round(violationsMs), violations: violations.length, snapshotMs: round(snapshotMs),
   };
 }
 

@@ -26,6 +26,8 @@ if (!only || only === "classify") {
   for (const resources of [10_000, 100_000]) {
     const r = await benchClassify({ resources, edges: 1_000_000 });
     line(`${resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges`, `${Math.round(r.classifyMs)} ms`, "< 2,000 ms (in the DO)");
+    line(`  path query p95 (${r.pathQuery.queries} canReach)`, `${r.pathQuery.p95Ms} ms`, "ms-scale");
+    line(`  violations / drift snapshot`, `${Math.round(r.violationsMs)} / ${Math.round(r.snapshotMs)} ms`, "—");
   }
 }
 

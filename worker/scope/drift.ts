@@ -1,6 +1,6 @@
 import type { ClassifierInput, RuleId, Scope, ScopeDecision } from "./types.js";
 import { CONFIRMED_CDE_CONFIDENCE } from "./catalog.js";
-import { networkOf } from "./graph.js";
+import { networkOf, uidFilter } from "./graph.js";
 import { stableHash } from "./hash.js";
 import type { Severity } from "./violations.js";
 
@@ -10,7 +10,8 @@ import type { Severity } from "./violations.js";
  */
 export interface ScanSnapshot {
   resources: { uid: string; kind: string; name: string }[];
-  decisions: Record<string, { scope: Scope; confidence: number; rule: RuleId }>;
+  /** One per resource, in input order (an array: a 100k-key object is slow to build and to parse). */
+  decisions: { uid: string; scope: Scope; confidence: number; rule: RuleId }[];
   /** Rules of the CDE's security groups / NACLs and routes of its route tables, each as canonical text. */
   cdeControls: { id: string; owner: string; type: "rule" | "route"; text: string }[];
   /** Accepted flows with exactly one end in the CDE. */
@@ -45,10 +46,10 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
     seen.add(r.uid);
     resources.push({ uid: r.uid, kind: r.kind, name: r.name });
   }
-  const snapDecisions: ScanSnapshot["decisions"] = {};
+  const snapDecisions: ScanSnapshot["decisions"] = [];
   const cde = new Set<string>();
   for (const d of decisions.values()) {
-    snapDecisions[d.uid] = { scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule };
+    snapDecisions.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule });
     if (isCde(d)) cde.add(d.uid);
   }
 
@@ -78,10 +79,11 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
 
   const flows = new Map<string, ScanSnapshot["boundaryFlows"][number]>();
   if (cde.size > 0) {
+    const isCdeUid = uidFilter(cde);
     for (const e of input.edges) {
       if (e.action !== "accept") continue;
-      const s = e.srcUid !== undefined && cde.has(e.srcUid);
-      const d = e.dstUid !== undefined && cde.has(e.dstUid);
+      const s = isCdeUid(e.srcUid);
+      const d = isCdeUid(e.dstUid);
       if (s === d) continue;
       const cdeUid = s ? e.srcUid! : e.dstUid!;
       const otherUid = s ? e.dstUid : e.srcUid;
@@ -92,7 +94,7 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
         held.bytes += e.bytes;
         held.lastSeen = Math.max(held.lastSeen, e.lastSeen);
       } else {
-        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (snapDecisions[otherUid]?.scope ?? "unmapped"), dstPort: e.dstPort, protocol: e.protocol, bytes: e.bytes, lastSeen: e.lastSeen });
+        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (decisions.get(otherUid)?.scope ?? "unmapped"), dstPort: e.dstPort, protocol: e.protocol, bytes: e.bytes, lastSeen: e.lastSeen });
       }
     }
   }
@@ -123,21 +125,24 @@ export function diffScans(before: ScanSnapshot | undefined, after: ScanSnapshot)
   const beforeUids = new Map(before.resources.map((r) => [r.uid, r]));
   const afterUids = new Map(after.resources.map((r) => [r.uid, r]));
   const stale = new Set(after.stale);
+  const beforeDecisions = new Map(before.decisions.map((d) => [d.uid, d]));
+  const afterDecisions = new Map(after.decisions.map((d) => [d.uid, d]));
 
   for (const r of after.resources) {
     if (beforeUids.has(r.uid)) continue;
-    const d = after.decisions[r.uid];
+    const d = afterDecisions.get(r.uid);
     out.push(event("resource_added", scopeSeverity(d?.scope, d?.confidence), r.uid, null, { kind: r.kind, name: r.name, scope: d?.scope ?? null },
       `New ${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""}`));
   }
   for (const r of before.resources) {
     if (afterUids.has(r.uid) || stale.has(r.uid)) continue;
-    const d = before.decisions[r.uid];
+    const d = beforeDecisions.get(r.uid);
     out.push(event("resource_removed", scopeSeverity(d?.scope, d?.confidence), r.uid, { kind: r.kind, name: r.name, scope: d?.scope ?? null }, null,
       `${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""} is gone from a complete scan`));
   }
-  for (const [uid, a] of Object.entries(after.decisions)) {
-    const b = before.decisions[uid];
+  for (const a of after.decisions) {
+    const uid = a.uid;
+    const b = beforeDecisions.get(uid);
     if (b === undefined || b.scope === a.scope) continue;
     const cdeMove = isCde(a) || isCde(b);
     const severity: Severity = cdeMove ? "high" : IN_SCOPE.has(a.scope) !== IN_SCOPE.has(b.scope) ? "medium" : "low";

@@ -89,6 +89,19 @@ function fingerprint(uid: string): number {
   return (n * 40503 + uid.charCodeAt(n - 1) * 8191 + uid.charCodeAt(n - 2) * 131 + uid.charCodeAt(n - 3) * 31 + uid.charCodeAt(n - 4)) & 0xffff;
 }
 
+/** Membership test for a few uids, cheap on a miss: a fingerprint table first, the Set only on a fingerprint hit. */
+export function uidFilter(uids: Iterable<string>): (uid: string | undefined) => boolean {
+  const set = new Set<string>();
+  const prints = new Uint8Array(65536);
+  for (const u of uids) {
+    if (u.length < 4) continue;
+    set.add(u);
+    prints[fingerprint(u)] = 1;
+  }
+  const short = new Set<string>([...uids].filter((u) => u.length < 4));
+  return (uid) => uid !== undefined && (uid.length < 4 ? short.has(uid) : prints[fingerprint(uid)] === 1 && set.has(uid));
+}
+
 export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
   const hotIndex = new Map<string, number>();
   const hotPrints = new Uint8Array(65536);

@@ -7,6 +7,7 @@ import type { NetworkModel } from "./reachability/model.js";
 import type { ClassifierInput, Evidence, ScopeDecision } from "./types.js";
 import { ipv4ToInt } from "./cidr.js";
 import { ControlIndex } from "./configured.js";
+import { uidFilter } from "./graph.js";
 
 export type ViolationKind = "flow_cde_out_of_scope" | "path_cde_out_of_scope" | "internet_to_cde" | "unmapped_ip_to_cde";
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -110,6 +111,7 @@ export function findViolations(input: ClassifierInput, decisions: ReadonlyMap<st
 function unmappedToCde(edges: readonly FlowEdge[], cde: ReadonlySet<string>, model: NetworkModel): Violation[] {
   if (cde.size === 0) return [];
   const groups = new Map<string, { cdeUid: string; ip: string; tally: FlowTally }>();
+  const isCdeUid = uidFilter(cde);
   for (let j = 0; j < edges.length; j++) {
     const e = edges[j]!;
     if (e.action !== "accept") continue;
@@ -117,7 +119,7 @@ function unmappedToCde(edges: readonly FlowEdge[], cde: ReadonlySet<string>, mod
     const d = e.dstUid;
     if ((s === undefined) === (d === undefined)) continue;
     const cdeUid = s ?? d!;
-    if (!cde.has(cdeUid)) continue;
+    if (!isCdeUid(cdeUid)) continue;
     const ip = s === undefined ? e.srcIp : e.dstIp;
     const key = `${cdeUid}\u0000${ip}`;
     let g = groups.get(key);
