@@ -3,7 +3,7 @@ import type { Scope } from "./types.js";
 /**
  * Every rule the classifier can fire: its stable id, the scope it argues for, its
  * confidence and the PCI DSS v4.0.1 / SSC scoping-guidance references it stands on.
- * docs/scoping.md explains each one for an assessor; keep the two in step.
+ * docs/scoping-method.md explains each one for an assessor; keep the two in step.
  * References come from PCI-SCOPING.md only: never add a requirement number not listed there.
  */
 const SSC_CDE = "SSC scoping guidance: CDE systems";

@@ -45,7 +45,7 @@ export type Evidence =
     };
 
 export interface Reason {
-  /** Stable rule id, e.g. "tag.pci_scope", "connected.observed_flow". Documented in docs/scoping.md. */
+  /** Stable rule id, e.g. "tag.pci_scope", "connected.observed_flow". Documented in docs/scoping-method.md. */
   rule: RuleId;
   scope: Scope;
   confidence: number;
