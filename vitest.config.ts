@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const migrationsDir = fileURLToPath(new URL("./migrations", import.meta.url));
+const webLib = fileURLToPath(new URL("./web/src/lib", import.meta.url));
 
 export default defineConfig({
   test: {
@@ -21,6 +22,31 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/setup.ts"],
+        },
+      },
+      {
+        // The web app's load functions and form actions, in workerd, against the real API
+        // worker standing in for the service binding (same D1, same Durable Objects).
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir) } },
+          })),
+        ],
+        resolve: { alias: { $lib: webLib } },
+        test: {
+          name: "web",
+          include: ["test/web/server/**/*.test.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
+        },
+      },
+      {
+        // The web app end to end in real Chromium (playwright-core), both workers in wrangler dev.
+        test: {
+          name: "web-e2e",
+          include: ["test/web/e2e/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
       {

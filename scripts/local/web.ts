@@ -32,8 +32,9 @@ export interface RunningWeb {
  * API worker's `wrangler dev` through wrangler's local dev registry (loopback only), so both
  * keep their own port: the collector and curl talk to the API, the browser to the web app.
  */
-export async function startWebDev(port: number): Promise<RunningWeb> {
+export async function startWebDev(port: number, options: { vars?: Record<string, string> } = {}): Promise<RunningWeb> {
   const args = ["dev", "-c", join(WEB, "wrangler.toml"), "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", "--log-level", "warn"];
+  for (const [k, v] of Object.entries(options.vars ?? {})) args.push("--var", `${k}:${v}`);
   const child: ChildProcess = spawn(join(BIN, "wrangler"), args, { cwd: WEB, env: localEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

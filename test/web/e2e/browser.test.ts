@@ -1,0 +1,154 @@
+/**
+ * End to end in real Chromium: a new organisation signs up in the web app, creates an
+ * enrollment token, the sample collector enrolls with it and sends its scan and flows, the
+ * scope appears, a resource's reasons are read and it is overridden — all through the web
+ * worker and its service binding to the API worker, both in `wrangler dev`. Screenshots of
+ * every page land in test-output/web/.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEc2Server } from "../../../collector/sample-cloud/ec2-server.js";
+import { northwindAccount } from "../../../collector/sample-cloud/company.js";
+import { writeNorthwindFlowLogs } from "../../../collector/sample-cloud/flow-logs.js";
+import { runCollector } from "../../../scripts/local/collector.js";
+import { freePort } from "../../../scripts/local/free-port.js";
+import { buildWeb, startWebDev, type RunningWeb } from "../../../scripts/local/web.js";
+import { applyLocalMigrations, ROOT, startWranglerDev, type RunningWorker } from "../../../scripts/local/worker.js";
+
+const work = mkdtempSync(join(tmpdir(), "psg-web-e2e-"));
+const shots = join(ROOT, "test-output", "web");
+mkdirSync(shots, { recursive: true });
+// Our own dev registry, so the web worker's binding finds this API worker and no other
+// (the collector e2e runs another "pci-scope-guard-api" at the same time).
+process.env.WRANGLER_REGISTRY_PATH = join(work, "registry");
+
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+
+let api: RunningWorker;
+let web: RunningWeb;
+let ec2: { url: string; close(): Promise<void> };
+let browser: Browser;
+let page: Page;
+const flowDir = join(work, "flowlogs");
+const stateDir = join(work, "collector");
+
+async function shot(name: string, target: Page = page) {
+  await target.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+function enroll(apiUrl: string, token: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "collector", "src", "cli.ts"), "enroll", "--api", apiUrl, "--token", token, "--name", "northwind-aws"], {
+      cwd: ROOT,
+      env: { ...process.env, PSG_STATE_DIR: stateDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`enroll exited ${code}: ${out}`))));
+  });
+}
+
+beforeAll(async () => {
+  const persist = join(work, "state");
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  await Promise.all([applyLocalMigrations(persist), buildWeb()]);
+  api = await startWranglerDev(apiPort, { persistTo: persist, vars: { OPERATOR_TOKEN: randomBytes(16).toString("hex") } });
+  web = await startWebDev(webPort, { vars: { API_PUBLIC_URL: api.url } });
+  ec2 = await startEc2Server({ accounts: [northwindAccount()] });
+  writeNorthwindFlowLogs(flowDir, Math.floor(Date.now() / 1000));
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ec2?.close();
+  web?.stop();
+  api?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the tenant admin's web app in Chromium", () => {
+  const email = `owner-${Date.now()}@northwind.example`;
+  const password = "a long enough password";
+
+  it("signs up a new organisation and lands on Collectors with what to do next", async () => {
+    await page.goto(`${web.url}/`);
+    expect(page.url()).toContain("/login");
+    await shot("01-login");
+    await page.click("text=Create an account");
+    await page.fill("input[name=tenantName]", "Northwind Outfitters");
+    await page.fill("input[name=name]", "Nadia Owner");
+    await page.fill("input[name=email]", email);
+    await page.fill("input[name=password]", password);
+    await shot("02-signup");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/\/collectors/);
+    expect(await page.textContent("main")).toContain("Create an enrollment token");
+    const cookie = (await page.context().cookies()).find((c) => c.name === "psg_session");
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax" });
+  });
+
+  it("creates an enrollment token and shows the exact docker run line", async () => {
+    await page.click("text=Create enrollment token");
+    const line = await page.textContent("[data-testid=docker-run]");
+    expect(line).toMatch(/^docker run -d --name psg-collector .* -e PSG_API_URL=http:\/\/127\.0\.0\.1:\d+ -e PSG_ENROLL_TOKEN=psgenroll_\S+ .* ghcr\.io\/pci-scope-guard\/collector run$/);
+    await shot("03-collectors-token");
+    const token = /PSG_ENROLL_TOKEN=(\S+)/.exec(line ?? "")![1]!;
+    await enroll(api.url, token);
+    await runCollector({ api: api.url, apiKey: "unused: already enrolled", ec2Url: ec2.url, flowDir, stateDir, echo: false });
+    await page.goto(`${web.url}/collectors`);
+    expect(await page.textContent("[data-testid=collectors]")).toContain("northwind-aws");
+    await shot("04-collectors");
+  }, 180_000);
+
+  it("shows the scope on the overview and the inventory", async () => {
+    await page.goto(`${web.url}/`);
+    expect(Number((await page.textContent("[data-testid=count-cde] .stat"))?.match(/\d+/)?.[0])).toBeGreaterThan(0);
+    await shot("05-overview");
+    await page.goto(`${web.url}/inventory?kind=instance`);
+    expect(await page.locator("[data-testid=inventory] tbody tr").count()).toBe(16);
+    await page.fill("input[name=q]", "finance-reporting");
+    await page.click("form.filters button[type=submit]");
+    await page.waitForURL(/q=finance-reporting/);
+    expect(await page.locator("[data-testid=inventory] tbody tr").count()).toBe(1);
+    await shot("06-inventory-search");
+  });
+
+  it("explains a resource with its reasons and evidence, then overrides it", async () => {
+    await page.click("[data-testid=inventory] tbody tr a");
+    await page.waitForURL(/\/resources\//);
+    const reasons = await page.textContent("[data-testid=reasons]");
+    expect(reasons).toContain("connected.observed_flow");
+    expect(reasons).toMatch(/→ [\d.]+:5432\/tcp/);
+    expect(await page.textContent("[data-testid=decision]")).toContain("Connected");
+    await shot("07-resource");
+
+    await page.selectOption("[data-testid=override-form] select[name=scope]", "cde");
+    await page.fill("[data-testid=override-form] textarea", "Finance reporting reads cardholder data directly; confirmed with the DBA on 2026-11-20.");
+    await page.click("[data-testid=override-form] button[type=submit]");
+    await page.waitForURL(/saved=override/);
+    expect(await page.textContent("[data-testid=decision]")).toContain("CDE");
+    const after = await page.textContent("[data-testid=reasons]");
+    expect(after).toContain("override.manual");
+    expect(after).toContain("Nadia Owner");
+    expect(after).toContain("confirmed with the DBA");
+    await shot("08-resource-overridden");
+  });
+
+  it("signs out, and the old cookie no longer works", async () => {
+    const cookie = (await page.context().cookies()).find((c) => c.name === "psg_session")!;
+    await page.click("text=Sign out");
+    await page.waitForURL(/\/login/);
+    const res = await fetch(`${web.url}/`, { headers: { cookie: `psg_session=${cookie.value}` }, redirect: "manual" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("/login");
+  });
+});
