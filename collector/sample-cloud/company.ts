@@ -190,6 +190,23 @@ function addRouteTable(region: Ec2Region, id: string, vpc: string, vpcCidr: stri
   });
 }
 
+/** A NACL with the same entries inbound and outbound, plus AWS's implicit final deny. */
+function addNetworkAcl(region: Ec2Region, id: string, vpc: string, name: string, subnets: string[], entries: Array<{ rule: number; cidr: string; action: "allow" | "deny" }>): void {
+  const both = [false, true].flatMap((Egress) => [
+    ...entries.map((e) => ({ RuleNumber: e.rule, Protocol: "-1", RuleAction: e.action, Egress, CidrBlock: e.cidr })),
+    { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny" as const, Egress, CidrBlock: "0.0.0.0/0" },
+  ]);
+  region.networkAcls.push({
+    NetworkAclId: id,
+    VpcId: vpc,
+    IsDefault: false,
+    OwnerId: NORTHWIND_ACCOUNT,
+    Entries: both,
+    Associations: subnets.map((SubnetId, i) => ({ NetworkAclAssociationId: `aclassoc-${id.slice(4)}${i}`, NetworkAclId: id, SubnetId })),
+    Tags: tags({ Name: name }),
+  });
+}
+
 export function northwindUsEast1(): Ec2Region {
   const r = emptyRegion();
   const zone = "us-east-1a";
@@ -212,8 +229,8 @@ export function northwindUsEast1(): Ec2Region {
     tcp(5432, { cidr: "10.30.2.0/24" }, "finance reporting (corp)"),
   ]);
 
-  addHost(r, zone, { id: "i-0checkout00000001", eni: "eni-0checkout0000001", name: "checkout-api-1", ip: "10.10.2.11", subnet: "subnet-0payapp00000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0payapp0000000001", "sg-0legacyflat000001"], tags: { "pci:scope": "cde", team: "payments" }, publicIp: "203.0.113.10" });
-  addHost(r, zone, { id: "i-0checkout00000002", eni: "eni-0checkout0000002", name: "checkout-api-2", ip: "10.10.2.12", subnet: "subnet-0payapp00000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0payapp0000000001"], tags: { "pci:scope": "cde", team: "payments" }, publicIp: "203.0.113.11" });
+  addHost(r, zone, { id: "i-0checkout00000001", eni: "eni-0checkout0000001", name: "checkout-api-1", ip: "10.10.2.11", subnet: "subnet-0payapp00000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0payapp0000000001", "sg-0legacyflat000001"], tags: { "pci:scope": "cde", "pci:entry-point": "true", team: "payments" }, publicIp: "203.0.113.10" });
+  addHost(r, zone, { id: "i-0checkout00000002", eni: "eni-0checkout0000002", name: "checkout-api-2", ip: "10.10.2.12", subnet: "subnet-0payapp00000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0payapp0000000001"], tags: { "pci:scope": "cde", "pci:entry-point": "true", team: "payments" }, publicIp: "203.0.113.11" });
   addHost(r, zone, { id: "i-0settle0000000001", eni: "eni-0settle00000001", name: "settlement-batch", ip: "10.10.2.40", subnet: "subnet-0payapp00000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0legacyflat000001"], tags: { team: "finance-eng" } });
   addHost(r, zone, { id: "i-0vault00000000001", eni: "eni-0vault000000001", name: "card-vault-db", ip: "10.10.3.20", subnet: "subnet-0paydb000000000001", vpc: "vpc-0pay0000000000001", groups: ["sg-0vault00000000001"], tags: { "data-classification": "cardholder", engine: "postgres" }, type: "r6i.xlarge" });
 
@@ -238,13 +255,14 @@ export function northwindUsEast1(): Ec2Region {
   addVpc(r, "vpc-0corp0000000001", "10.30.0.0/16", "corp-apps", zone, [
     ["subnet-0corp00000000001", "10.30.1.0/24", "corp-apps"],
     ["subnet-0corpfin000000001", "10.30.2.0/24", "corp-finance"],
+    ["subnet-0corplegacy00001", "10.30.3.0/24", "corp-legacy"],
   ]);
-  addGroup(r, "sg-0corpweb000000001", "corp-web", "vpc-0corp0000000001", "intranet HTTPS", [tcp(443, { cidr: "10.0.0.0/8" }, "intranet")]);
+  addGroup(r, "sg-0corpweb000000001", "corp-web", "vpc-0corp0000000001", "intranet HTTPS from the corp VPC", [tcp(443, { cidr: "10.30.0.0/16" }, "intranet")]);
   addHost(r, zone, { id: "i-0hrportal0000001", eni: "eni-0hrportal000001", name: "hr-portal", ip: "10.30.1.10", subnet: "subnet-0corp00000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"] });
   addHost(r, zone, { id: "i-0wiki00000000001", eni: "eni-0wiki0000000001", name: "wiki", ip: "10.30.1.11", subnet: "subnet-0corp00000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"] });
   addHost(r, zone, { id: "i-0cardgame0000001", eni: "eni-0cardgame000001", name: "cardgame-leaderboard", ip: "10.30.1.12", subnet: "subnet-0corp00000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"], tags: { team: "social-club" } });
   addHost(r, zone, { id: "i-0sandbox00000001", eni: "eni-0sandbox0000001", name: "payment-sandbox", ip: "10.30.1.13", subnet: "subnet-0corp00000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"], tags: { env: "dev" } });
-  addHost(r, zone, { id: "i-0crm000000000001", eni: "eni-0crm0000000001", name: "legacy-crm", ip: "10.30.1.20", subnet: "subnet-0corp00000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"], tags: { "pci:scope": "out_of_scope", owner: "sales-ops" } });
+  addHost(r, zone, { id: "i-0crm000000000001", eni: "eni-0crm0000000001", name: "legacy-crm", ip: "10.30.3.20", subnet: "subnet-0corplegacy00001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"], tags: { "pci:scope": "out_of_scope", owner: "sales-ops" } });
   addHost(r, zone, { id: "i-0finrep00000001", eni: "eni-0finrep0000001", name: "finance-reporting", ip: "10.30.2.10", subnet: "subnet-0corpfin000000001", vpc: "vpc-0corp0000000001", groups: ["sg-0corpweb000000001"] });
 
   // Routing: everything meets through peerings to shared services and payments.
@@ -263,6 +281,12 @@ export function northwindUsEast1(): Ec2Region {
       Tags: [],
     });
   }
+  // The segmentation control between corp-apps and payments: a NACL on every payments
+  // subnet that drops corp-apps in both directions (it is stateless).
+  addNetworkAcl(r, "acl-0payments000001", "vpc-0pay0000000000001", "payments-segmentation", ["subnet-0payweb00000000001", "subnet-0payapp00000000001", "subnet-0paydb000000000001"], [
+    { rule: 90, cidr: "10.30.1.0/24", action: "deny" },
+    { rule: 100, cidr: "0.0.0.0/0", action: "allow" },
+  ]);
   addRouteTable(r, "rtb-0paypublic000001", "vpc-0pay0000000000001", "10.10.0.0/16", ["subnet-0payweb00000000001", "subnet-0payapp00000000001"], [
     { cidr: "0.0.0.0/0", igw: "igw-0pay00000000001" },
     { cidr: "10.20.0.0/16", pcx: "pcx-0payshared000001" },
@@ -276,7 +300,7 @@ export function northwindUsEast1(): Ec2Region {
     { cidr: "10.10.0.0/16", pcx: "pcx-0payshared000001" },
     { cidr: "10.30.0.0/16", pcx: "pcx-0corpshared00001" },
   ]);
-  addRouteTable(r, "rtb-0corp0000000001", "vpc-0corp0000000001", "10.30.0.0/16", ["subnet-0corp00000000001", "subnet-0corpfin000000001"], [
+  addRouteTable(r, "rtb-0corp0000000001", "vpc-0corp0000000001", "10.30.0.0/16", ["subnet-0corp00000000001", "subnet-0corpfin000000001", "subnet-0corplegacy00001"], [
     { cidr: "10.10.0.0/16", pcx: "pcx-0corppay00000001" },
     { cidr: "10.20.0.0/16", pcx: "pcx-0corpshared00001" },
   ]);
