@@ -143,6 +143,19 @@ describe("the tenant admin's web app in Chromium", () => {
     await shot("08-resource-overridden");
   });
 
+  it("invites a viewer by one-time link and creates an API key", async () => {
+    await page.goto(`${web.url}/settings/users`);
+    await page.selectOption("form[action='?/invite'] select[name=role]", "viewer");
+    await page.click("text=Create invite link");
+    expect(await page.textContent("[data-testid=invite-link]")).toMatch(/\/invite\/psginv_/);
+    await shot("09-people");
+    await page.goto(`${web.url}/settings/api-keys`);
+    await page.fill("input[name=name]", "SIEM export");
+    await page.click("text=Create API key");
+    expect(await page.textContent("[data-testid=api-key]")).toMatch(/^psg_/);
+    await shot("10-api-keys");
+  });
+
   it("signs out, and the old cookie no longer works", async () => {
     const cookie = (await page.context().cookies()).find((c) => c.name === "psg_session")!;
     await page.click("text=Sign out");
