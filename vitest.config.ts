@@ -14,7 +14,8 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir) },
+              // EVIDENCE_KEY_SECRET stands in for the Worker secret that wraps evidence keys.
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir), EVIDENCE_KEY_SECRET: "evidence-secret-for-tests-only" },
             },
           })),
         ],
@@ -30,7 +31,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir) } },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir), EVIDENCE_KEY_SECRET: "evidence-secret-for-tests-only" } },
           })),
         ],
         resolve: { alias: { $lib: webLib } },

@@ -7,9 +7,11 @@ import { createApiKeyRoute } from "./routes/api-keys/create.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { collectorRoutes } from "./routes/collectors/index.js";
 import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
+import { evidenceRoutes } from "./routes/evidence/index.js";
 import { listFlowsRoute } from "./routes/flows/list.js";
 import { getHealth } from "./routes/health/get.js";
 import { ingestRoute } from "./routes/ingest/create.js";
+import { jwksRoute } from "./routes/jwks/get.js";
 import { inviteRoutes } from "./routes/invites/index.js";
 import { overrideRoutes } from "./routes/overrides/index.js";
 import { resourceRoutes } from "./routes/resources/index.js";
@@ -38,6 +40,8 @@ export function createApp() {
   app.route("/v1/sessions", sessionRoutes);
   app.route("/v1/users", userRoutes);
   app.route("/v1/invites", inviteRoutes);
+  app.route("/v1/evidence", evidenceRoutes);
+  app.route("/.well-known", jwksRoute);
   return app;
 }
 

@@ -7,6 +7,7 @@ import { runCycle, runLoop } from "./run.js";
 import { loadState } from "./state.js";
 import { collectStatus, formatStatus } from "./status.js";
 import { COLLECTOR_VERSION } from "./version.js";
+import { verifyCommand } from "./verify/command.js";
 
 /** `collector enroll | run | status`: the collector's whole command surface. */
 const program = new Command()
@@ -98,5 +99,13 @@ program
     const status = await collectStatus(cfg.stateDir);
     process.stdout.write((opts.json ? JSON.stringify(status, null, 2) : formatStatus(status)) + "\n");
   });
+
+program
+  .command("verify <package>")
+  .description("verify an assessor package offline: file hashes, ES256 signatures, hash chain")
+  .option("--pin <kid...>", "pinned key thumbprint(s) the signatures must use")
+  .option("--jwks <file>", "a JWKS obtained out of band (pins every key in it)")
+  .option("--json", "print the findings as JSON")
+  .action(async (path: string, opts: { pin?: string[]; jwks?: string; json?: boolean }) => process.exit(await verifyCommand(path, opts)));
 
 program.parseAsync(process.argv).catch((err: unknown) => fail((err as Error).stack ?? String(err)));

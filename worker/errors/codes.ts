@@ -25,7 +25,10 @@ export type ErrorCode =
   | "ENROLLMENT_TOKEN_EXPIRED"
   // accounts
   | "EMAIL_TAKEN"
-  | "INVITE_INVALID";
+  | "INVITE_INVALID"
+  // auditor share links
+  | "SHARE_LINK_EXPIRED"
+  | "SHARE_LINK_REVOKED";
 
 /** The one table from code to HTTP status. */
 export const ERROR_STATUS = {
@@ -49,6 +52,8 @@ export const ERROR_STATUS = {
   ENROLLMENT_TOKEN_EXPIRED: 401,
   EMAIL_TAKEN: 409,
   INVITE_INVALID: 410,
+  SHARE_LINK_EXPIRED: 410,
+  SHARE_LINK_REVOKED: 410,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];

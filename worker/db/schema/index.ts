@@ -7,3 +7,5 @@ export * from "./audit-log.js";
 export * from "./users.js";
 export * from "./sessions.js";
 export * from "./invites.js";
+export * from "./evidence.js";
+export * from "./share-links.js";
