@@ -33,7 +33,7 @@ interface Manifest {
   head: { seq: number; sha256: string };
 }
 
-const dec = new TextDecoder("utf-8", { fatal: true });
+const dec = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const enc = new TextEncoder();
 const SIGNED_FILES = new Set(["manifest.json", "manifest.json.jws"]);
 
