@@ -19,6 +19,8 @@ export type ErrorCode =
   | "MALFORMED_BATCH"
   | "BATCH_TOO_LARGE"
   | "SEQ_CONFLICT"
+  // a state change the object's current state does not allow (e.g. acknowledging a resolved violation)
+  | "CONFLICT"
   // enrollment
   | "ENROLLMENT_TOKEN_INVALID"
   | "ENROLLMENT_TOKEN_USED"
@@ -47,6 +49,7 @@ export const ERROR_STATUS = {
   MALFORMED_BATCH: 400,
   BATCH_TOO_LARGE: 413,
   SEQ_CONFLICT: 409,
+  CONFLICT: 409,
   ENROLLMENT_TOKEN_INVALID: 401,
   ENROLLMENT_TOKEN_USED: 409,
   ENROLLMENT_TOKEN_EXPIRED: 401,

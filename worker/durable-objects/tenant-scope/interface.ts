@@ -1,5 +1,8 @@
 import type { Batch, FlowEdge, Provider, Resource, ResourceKind, Rule } from "../../../contract/index.js";
-import type { Override, Scope, ScopeDecision } from "../../scope/types.js";
+import type { DriftKind } from "../../scope/drift.js";
+import type { InternetExposure, ReachAnswer } from "../../scope/reachability/index.js";
+import type { Evidence, Override, Scope, ScopeDecision } from "../../scope/types.js";
+import type { Severity, ViolationKind } from "../../scope/violations.js";
 
 /** What the worker hands the tenant's Durable Object after a batch is verified and stored. */
 export interface ApplyBatchInput {
@@ -124,6 +127,8 @@ export interface ClassificationTimings {
   mode: "full" | "cached" | "skipped";
   loadMs: number;
   classifyMs: number;
+  /** Violations, drift snapshot and diff from the classification's decisions and model (0 when skipped). */
+  derivedMs?: number;
   writeMs: number;
   totalMs: number;
   decisions: number;
@@ -157,6 +162,120 @@ export interface TenantScopeRpc {
   /** Null when the uid is not one of this tenant's resources. */
   setOverride(input: SetOverrideInput): Promise<ScopeDecision | null>;
   /** False when there was no override for the uid. */
-  removeOverride(uid: string): Promise<boolean>;
+  removeOverride(uid: string, author?: string): Promise<boolean>;
   stats(): Promise<TenantScopeStats>;
+  /** "Can A reach B?" over the configured network; names the uids this tenant does not have. */
+  findPath(from: string, to: string, port?: number, protocol?: string): Promise<PathAnswer>;
+  /** Null when the uid is not one of this tenant's resources. */
+  exposure(uid: string): Promise<ExposureAnswer | null>;
+  listViolations(filter: ViolationFilter): Promise<Page<ViolationView>>;
+  /** Null when there is no such violation; `conflict` when the status change is not allowed. */
+  setViolationStatus(input: SetViolationStatusInput): Promise<ViolationView | null | { conflict: string }>;
+  listDrift(filter: DriftFilter): Promise<Page<DriftEventView>>;
+  /** Null when the uid has neither a resource nor any history here. */
+  history(uid: string, limit: number): Promise<ResourceHistory | null>;
 }
+
+export type ViolationStatus = "open" | "acknowledged" | "resolved";
+
+/** A segmentation violation as stored, with its lifecycle (worker/scope/violations.ts finds them). */
+export interface ViolationView {
+  id: string;
+  kind: ViolationKind;
+  severity: Severity;
+  summary: string;
+  pci: string[];
+  subjects: string[];
+  evidence: Evidence[];
+  /** Unix ms: first found, last found by a classification. */
+  firstSeen: number;
+  lastSeen: number;
+  status: ViolationStatus;
+  statusComment: string | null;
+  /** `system` (found again / gone), or the actor who acknowledged or resolved it. */
+  statusBy: string | null;
+  statusAt: number | null;
+}
+
+export interface ViolationFilter {
+  status?: ViolationStatus;
+  severity?: Severity;
+  kind?: ViolationKind;
+  cursor?: string;
+  limit: number;
+}
+
+export interface SetViolationStatusInput {
+  id: string;
+  status: "acknowledged" | "resolved";
+  comment: string;
+  by: string;
+}
+
+/** What caused a classification and so the drift it records. */
+export type DriftCause = "scan" | "flows" | "override" | "expiry" | "recovery";
+
+export interface DriftEventView {
+  /** Unique per stored event. */
+  id: string;
+  /** Ascending in recording order; the `drift` listing pages by it. */
+  seq: number;
+  kind: DriftKind;
+  severity: Severity;
+  uid: string;
+  before: unknown;
+  after: unknown;
+  summary: string;
+  cause: DriftCause;
+  /** `<collectorId>/<scanId>` for drift found at a scan commit, else null. */
+  scanId: string | null;
+  /** Unix ms. */
+  at: number;
+}
+
+export interface DriftFilter {
+  /** Unix ms: only events at or after. */
+  since?: number;
+  kind?: DriftKind;
+  severity?: Severity;
+  uid?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface OverrideEventView {
+  seq: number;
+  uid: string;
+  action: "set" | "remove";
+  scope: Scope | null;
+  justification: string | null;
+  author: string;
+  expiresAt: string | null;
+  at: number;
+}
+
+export type HistoryItem = ({ type: "drift" } & DriftEventView) | ({ type: "override" } & OverrideEventView);
+
+export interface ResourceHistory {
+  uid: string;
+  /** Newest first. */
+  items: HistoryItem[];
+}
+
+export type PathAnswer = { ok: true; path: ReachAnswer } | { ok: false; unknown: ("from" | "to")[] };
+
+export interface ExposureAnswer {
+  uid: string;
+  exposed: boolean;
+  exposures: InternetExposure[];
+}
+
+/** A JSON message on the live WebSocket (GET /v1/live). */
+export type LiveEvent =
+  | { type: "hello"; at: number; summary: ScopeSummary }
+  | { type: "summary"; at: number; summary: ScopeSummary }
+  | { type: "scope_changed"; at: number; cause: DriftCause; changes: { uid: string; before: unknown; after: unknown }[]; total: number }
+  | { type: "violation_opened"; at: number; reopened: boolean; violation: ViolationView }
+  | { type: "violation_resolved"; at: number; violation: ViolationView }
+  | { type: "violation_acknowledged"; at: number; violation: ViolationView }
+  | { type: "drift"; at: number; cause: DriftCause; events: DriftEventView[]; total: number };

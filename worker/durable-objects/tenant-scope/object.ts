@@ -1,26 +1,43 @@
 import { DurableObject } from "cloudflare:workers";
+import { buildNetworkModel, canReach, internetExposures, type NetworkModel } from "../../scope/reachability/index.js";
 import type { Override, ScopeDecision } from "../../scope/types.js";
+import { listDrift, recordOverrideEvent, resourceHistory } from "./drift.js";
 import { mergeFlows } from "./flows.js";
 import { TenantGraph, type MergedEdgeRow } from "./graph.js";
 import type {
   ApplyBatchInput,
   ClassificationTimings,
   ApplyBatchResult,
+  DriftCause,
+  DriftEventView,
+  DriftFilter,
+  ExposureAnswer,
   FlowEdgeView,
   FlowFilter,
+  LiveEvent,
   Page,
+  PathAnswer,
   ResourceDetail,
   ResourceFilter,
+  ResourceHistory,
   ResourceListItem,
   ScopeSummary,
   SetOverrideInput,
+  SetViolationStatusInput,
   TenantScopeRpc,
   TenantScopeStats,
+  ViolationFilter,
+  ViolationView,
 } from "./interface.js";
 import { stageInventoryPart } from "./inventory.js";
 import * as reads from "./reads.js";
-import { classifyGraph, markClassified } from "./reclassify.js";
+import { classifyGraph, markClassified, type Classified } from "./reclassify.js";
 import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
+import { StoredSnapshot } from "./snapshot.js";
+import { listViolations, setViolationStatus } from "./violations.js";
+
+/** Live messages carry at most this many items; `total` says how many there were. */
+const LIVE_ITEMS = 100;
 
 /**
  * One tenant's scope graph (DESIGN §9): resources, rules, routes, flow edges, decisions and
@@ -37,10 +54,20 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
    * commit); an evicted object simply loads it again.
    */
   private graph: TenantGraph | null = null;
+  /**
+   * The network model of the graph's resources, rules and routes, from the last
+   * classification (or built for a path query). Flows and overrides do not change it; a scan
+   * commit drops it with the graph.
+   */
+  private model: NetworkModel | null = null;
+  /** The drift snapshot of the last classification (snapshot.ts); loaded on first use. */
+  private snapshot: StoredSnapshot | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    // Keep-alives on the live channel are answered without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       this.sql.exec(TENANT_SCOPE_DDL);
     });
@@ -53,7 +80,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       .one().n;
     if (applied > 0) {
       const scan = batch.kind === "inventory" ? this.scanProgress(collectorId, batch.scanId) : undefined;
-      return { outcome: "duplicate", kind: batch.kind, ...(scan ? { scan } : {}), classified: this.retryClassification(now) };
+      return { outcome: "duplicate", kind: batch.kind, ...(scan ? { scan } : {}), classified: this.retryClassification(now, "recovery") };
     }
 
     let result: ApplyBatchResult | undefined;
@@ -69,6 +96,8 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
           return;
         }
         changed = scanCommitted = staged.commit !== undefined;
+        // Drift is diffed at the classification that follows; the marker survives a crash before it.
+        if (scanCommitted) writeMeta(this.sql, "drift_scan", `${collectorId}/${batch.scanId}`);
         result = { outcome: "applied", kind: batch.kind, scan: staged.progress, ...(staged.commit ? { commit: staged.commit } : {}), classified: false };
       } else if (batch.kind === "flows") {
         flowRows = mergeFlows(this.sql, batch);
@@ -94,16 +123,21 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     });
     if (!result) throw new Error("applyBatch produced no result");
     // Committed: now the in-memory graph may follow.
-    if (scanCommitted) this.graph = null;
+    if (scanCommitted) {
+      this.graph = null;
+      this.model = null;
+    }
     if (flowRows && flowRows.length > 0 && this.graph) {
       const relevant = this.graph.applyFlowRows(flowRows);
       if (!relevant && wasClean) {
         // No decision can have changed (graph.ts says why); only the flow totals did.
-        markClassified(this.ctx.storage, this.graph, now);
-        this.lastClassification = { at: now, mode: "skipped", loadMs: 0, classifyMs: 0, writeMs: 0, totalMs: 0, decisions: this.graph.decisions.size, written: 0 };
+        const summary = markClassified(this.ctx.storage, this.graph, now);
+        this.lastClassification = { at: now, mode: "skipped", loadMs: 0, classifyMs: 0, derivedMs: 0, writeMs: 0, totalMs: 0, decisions: this.graph.decisions.size, written: 0 };
+        this.broadcast(() => [{ type: "summary", at: now, summary }]);
       }
     }
-    if (result.outcome === "applied") result.classified = this.retryClassification(now);
+    const cause: DriftCause = batch.kind === "flows" ? "flows" : batch.kind === "inventory" ? "scan" : "recovery";
+    if (result.outcome === "applied") result.classified = this.retryClassification(now, cause);
     return result;
   }
 
@@ -139,30 +173,33 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
         override.createdAt,
         override.expiresAt ?? null,
       );
+      recordOverrideEvent(this.sql, { uid: override.uid, action: "set", scope: override.scope, justification: override.justification, author: override.author, ...(override.expiresAt !== undefined ? { expiresAt: override.expiresAt } : {}), at: now });
       writeMeta(this.sql, "dirty", "1");
     });
     this.graph?.setOverride(override);
-    this.lastClassification = this.classify(now);
+    this.lastClassification = this.classify(now, "override");
     await this.scheduleOverrideExpiry();
     return reads.getResource(this.sql, input.uid, 0)?.decision ?? null;
   }
 
-  async removeOverride(uid: string): Promise<boolean> {
+  async removeOverride(uid: string, author = "unknown"): Promise<boolean> {
     const removed = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM overrides WHERE uid = ?", uid).one().n > 0;
     if (!removed) return false;
+    const now = Date.now();
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM overrides WHERE uid = ?", uid);
+      recordOverrideEvent(this.sql, { uid, action: "remove", author, at: now });
       writeMeta(this.sql, "dirty", "1");
     });
     this.graph?.removeOverride(uid);
-    this.lastClassification = this.classify(Date.now());
+    this.lastClassification = this.classify(now, "override");
     await this.scheduleOverrideExpiry();
     return true;
   }
 
   /** Overrides stop winning when they expire; reclassify then rather than at the next batch. */
   override async alarm(): Promise<void> {
-    this.lastClassification = this.classify(Date.now());
+    this.lastClassification = this.classify(Date.now(), "expiry");
     await this.scheduleOverrideExpiry();
   }
 
@@ -188,12 +225,107 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     };
   }
 
-  /** Classifies the graph in memory, loading it from SQLite first if this instance has none. */
-  private classify(now: number): ClassificationTimings {
-    if (this.graph) return classifyGraph(this.ctx.storage, this.graph, now, "cached", 0);
-    const graph = TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason"));
-    this.graph = graph;
-    return classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs);
+  /**
+   * Classifies the graph in memory (loading it from SQLite first if this instance has none),
+   * stores violations and drift with the decisions, and tells the live channel.
+   */
+  private classify(now: number, cause: DriftCause = "recovery"): ClassificationTimings {
+    const scanId = readMeta(this.sql, "drift_scan");
+    const context = { snapshot: (this.snapshot ??= StoredSnapshot.load(this.sql)), cause: scanId !== null ? "scan" : cause, scanId };
+    let done: Classified;
+    if (this.graph) done = classifyGraph(this.ctx.storage, this.graph, now, "cached", 0, context);
+    else {
+      const graph = TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason"));
+      this.graph = graph;
+      done = classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs, context);
+    }
+    this.model = done.model;
+    this.snapshot = done.snapshot;
+    this.broadcast(() => liveEvents(done, context.cause, now));
+    return done.timings;
+  }
+
+  private networkModel(): NetworkModel {
+    if (this.model) return this.model;
+    const graph = (this.graph ??= TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason")));
+    return (this.model = buildNetworkModel({ resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes }));
+  }
+
+  async findPath(from: string, to: string, port?: number, protocol?: string): Promise<PathAnswer> {
+    const model = this.networkModel();
+    const unknown = ([["from", from], ["to", to]] as const).filter(([, uid]) => !model.index.has(uid)).map(([side]) => side);
+    if (unknown.length > 0) return { ok: false, unknown };
+    return { ok: true, path: canReach(model, from, to, port, protocol)! };
+  }
+
+  async exposure(uid: string): Promise<ExposureAnswer | null> {
+    const model = this.networkModel();
+    if (!model.index.has(uid)) return null;
+    const exposures = internetExposures(model, uid);
+    return { uid, exposed: exposures.length > 0, exposures };
+  }
+
+  async listViolations(filter: ViolationFilter): Promise<Page<ViolationView>> {
+    return listViolations(this.sql, filter);
+  }
+
+  async setViolationStatus(input: SetViolationStatusInput): Promise<ViolationView | null | { conflict: string }> {
+    const now = Date.now();
+    const result = this.ctx.storage.transactionSync(() => setViolationStatus(this.sql, input, now));
+    if (result !== null && !("conflict" in result)) {
+      const violation = result;
+      this.broadcast(() => [{ type: violation.status === "resolved" ? "violation_resolved" : "violation_acknowledged", at: now, violation }]);
+    }
+    return result;
+  }
+
+  async listDrift(filter: DriftFilter): Promise<Page<DriftEventView>> {
+    return listDrift(this.sql, filter);
+  }
+
+  async history(uid: string, limit: number): Promise<ResourceHistory | null> {
+    return resourceHistory(this.sql, uid, limit);
+  }
+
+  /**
+   * The live channel (GET /v1/live, authenticated by the worker before it forwards the
+   * upgrade here). Hibernation API: the object may be evicted while sockets stay open, so an
+   * idle dashboard costs nothing; `ping` is answered without waking it.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    const hello: LiveEvent = { type: "hello", at: Date.now(), summary: reads.cachedSummary(this.sql) };
+    server.send(JSON.stringify(hello));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** The channel is one-way; anything but the auto-answered `ping` is ignored. */
+  override async webSocketMessage(): Promise<void> {}
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed (the runtime may answer the close itself).
+    }
+  }
+
+  /** Sends to every open socket; builds the messages only when someone is listening. */
+  private broadcast(make: () => LiveEvent[]): void {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    for (const event of make()) {
+      const text = JSON.stringify(event);
+      for (const ws of sockets) {
+        try {
+          ws.send(text);
+        } catch {
+          // A socket closing right now; its close handler cleans up.
+        }
+      }
+    }
   }
 
   private scanProgress(collectorId: string, scanId: string) {
@@ -207,10 +339,10 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
    * Classification is derived data: a failure here must not fail the batch that is already
    * applied. The dirty flag stays set and the next batch (or resend) tries again.
    */
-  private retryClassification(now: number): boolean {
+  private retryClassification(now: number, cause: DriftCause): boolean {
     if (readMeta(this.sql, "dirty") !== "1") return true;
     try {
-      this.lastClassification = this.classify(now);
+      this.lastClassification = this.classify(now, cause);
       return true;
     } catch (err) {
       console.error(JSON.stringify({ level: "error", msg: "classification failed", error: String(err) }));
@@ -225,4 +357,18 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     if (next) await this.ctx.storage.setAlarm(Date.parse(next));
     else await this.ctx.storage.deleteAlarm();
   }
+}
+
+/** What the live channel hears about one classification. */
+function liveEvents(done: Classified, cause: DriftCause, at: number): LiveEvent[] {
+  const events: LiveEvent[] = [];
+  const changes = done.drift.filter((e) => e.kind === "scope_changed");
+  if (changes.length > 0) {
+    events.push({ type: "scope_changed", at, cause, changes: changes.slice(0, LIVE_ITEMS).map((e) => ({ uid: e.uid, before: e.before, after: e.after })), total: changes.length });
+  }
+  for (const o of done.violations.opened) events.push({ type: "violation_opened", at, reopened: o.reopened, violation: o.violation });
+  for (const violation of done.violations.resolved) events.push({ type: "violation_resolved", at, violation });
+  if (done.drift.length > 0) events.push({ type: "drift", at, cause, events: done.drift.slice(0, LIVE_ITEMS), total: done.drift.length });
+  events.push({ type: "summary", at, summary: done.summary });
+  return events;
 }

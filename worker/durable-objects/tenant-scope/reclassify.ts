@@ -1,8 +1,33 @@
-import { classify } from "../../scope/classify.js";
-import type { Reason, Scope } from "../../scope/types.js";
+import { classifyWithModel } from "../../scope/classify.js";
+import { diffScans, scanSnapshot } from "../../scope/drift.js";
+import type { NetworkModel } from "../../scope/reachability/index.js";
+import type { ClassifierInput, Reason, Scope } from "../../scope/types.js";
+import { findViolations } from "../../scope/violations.js";
+import { recordDrift } from "./drift.js";
 import { hashText, type TenantGraph } from "./graph.js";
-import type { ClassificationTimings, ScopeSummary } from "./interface.js";
+import type { ClassificationTimings, DriftCause, DriftEventView, ScopeSummary } from "./interface.js";
 import { SHARED_REASONS, writeMeta } from "./schema.js";
+import type { StoredSnapshot } from "./snapshot.js";
+import { syncViolations, type ViolationChanges } from "./violations.js";
+
+/** Everything one classification produced, for the object's caches and its live channel. */
+export interface Classified {
+  timings: ClassificationTimings;
+  /** The network model of the classified resources, rules and routes (path and exposure queries reuse it). */
+  model: NetworkModel;
+  snapshot: StoredSnapshot;
+  drift: DriftEventView[];
+  violations: ViolationChanges;
+  summary: ScopeSummary;
+}
+
+export interface ClassifyContext {
+  /** The drift snapshot of the previous classification. */
+  snapshot: StoredSnapshot;
+  cause: DriftCause;
+  /** Set when a scan commit is what this classification follows. */
+  scanId: string | null;
+}
 
 /**
  * Runs the pure classifier over the in-memory graph and writes back only the decisions that
@@ -10,10 +35,24 @@ import { SHARED_REASONS, writeMeta } from "./schema.js";
  * classification, never a mix. The graph's copy of the stored decisions follows only once
  * the transaction has committed.
  */
-export function classifyGraph(storage: DurableObjectStorage, graph: TenantGraph, now: number, mode: "full" | "cached", loadMs: number): ClassificationTimings {
+export function classifyGraph(
+  storage: DurableObjectStorage,
+  graph: TenantGraph,
+  now: number,
+  mode: "full" | "cached",
+  loadMs: number,
+  context: ClassifyContext,
+): Classified {
   const sql = storage.sql;
   const t1 = Date.now();
-  const decisions = classify({ resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes, edges: graph.edges, overrides: [...graph.overrides.values()], now });
+  const input: ClassifierInput = { resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes, edges: graph.edges, overrides: [...graph.overrides.values()], now };
+  const { decisions, model } = classifyWithModel(input);
+  const tc = Date.now();
+  // Derived from the same decisions and model, stored in the same transaction: readers never
+  // see violations or drift of another classification than the decisions.
+  const found = findViolations(input, decisions, model);
+  const next = scanSnapshot(input, decisions, { stale: [...graph.stale] });
+  const events = diffScans(context.snapshot.snapshot, next);
   const t2 = Date.now();
 
   let shared: Reason | undefined;
@@ -36,6 +75,9 @@ export function classifyGraph(storage: DurableObjectStorage, graph: TenantGraph,
   for (const uid of graph.decisions.keys()) if (!decisions.has(uid)) removed.push(uid);
   const sharedText = shared === undefined ? null : JSON.stringify(shared);
 
+  let snapshot = context.snapshot;
+  let drift: DriftEventView[] = [];
+  let violations: ViolationChanges = { opened: [], resolved: [] };
   storage.transactionSync(() => {
     for (const u of upserts) {
       sql.exec(
@@ -48,20 +90,27 @@ export function classifyGraph(storage: DurableObjectStorage, graph: TenantGraph,
     }
     for (const uid of removed) sql.exec("DELETE FROM decisions WHERE uid = ?", uid);
     if (sharedText !== null && sharedText !== graph.sharedReason) writeMeta(sql, "shared_reason", sharedText);
+    violations = syncViolations(sql, found, now);
+    drift = recordDrift(sql, events, { cause: context.cause, scanId: context.scanId, at: now });
+    snapshot = context.snapshot.save(sql, next);
+    sql.exec("DELETE FROM meta WHERE key = 'drift_scan'");
   });
   for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
   for (const uid of removed) graph.decisions.delete(uid);
   if (sharedText !== null) graph.sharedReason = sharedText;
-  markClassified(storage, graph, now);
+  const summary = markClassified(storage, graph, now);
   const t3 = Date.now();
-  return { at: now, mode, loadMs, classifyMs: t2 - t1, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length };
+  const timings: ClassificationTimings = {
+    at: now, mode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
+  };
+  return { timings, model, snapshot, drift, violations, summary };
 }
 
 /**
  * The decisions are current as of `now`: store the summary the dashboard asks for most (it
  * changes only with decisions, resources and flows, all of which pass through here).
  */
-export function markClassified(storage: DurableObjectStorage, graph: TenantGraph, now: number): void {
+export function markClassified(storage: DurableObjectStorage, graph: TenantGraph, now: number): ScopeSummary {
   const sql = storage.sql;
   const scan = sql
     .exec<{ scan_id: string; collector_id: string; parts: number; committed_at: number }>(
@@ -75,4 +124,5 @@ export function markClassified(storage: DurableObjectStorage, graph: TenantGraph
     writeMeta(sql, "dirty", "0");
     writeMeta(sql, "summary", JSON.stringify(summary));
   });
+  return summary;
 }

@@ -102,6 +102,69 @@ CREATE TABLE IF NOT EXISTS staged_rules (collector_id TEXT NOT NULL, scan_id TEX
 CREATE TABLE IF NOT EXISTS staged_routes (collector_id TEXT NOT NULL, scan_id TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (collector_id, scan_id, id));
 CREATE TABLE IF NOT EXISTS staged_coverage (collector_id TEXT NOT NULL, scan_id TEXT NOT NULL, part INTEGER NOT NULL, idx INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (collector_id, scan_id, part, idx));
 
+CREATE TABLE IF NOT EXISTS violations (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  pci TEXT NOT NULL,
+  subjects TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  status_comment TEXT,
+  status_by TEXT,
+  status_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS violations_status ON violations (status, severity_rank, id);
+
+-- Every status change of a violation (opened, resolved by the system, re-opened, acknowledged or resolved by a person).
+CREATE TABLE IF NOT EXISTS violation_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  violation_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  comment TEXT,
+  by TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS violation_events_id ON violation_events (violation_id, seq);
+
+-- Drift (worker/scope/drift.ts) between consecutive classifications; never deleted.
+CREATE TABLE IF NOT EXISTS drift_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  scan_id TEXT,
+  cause TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  uid TEXT NOT NULL,
+  before TEXT NOT NULL,
+  after TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS drift_events_uid ON drift_events (uid, seq);
+CREATE INDEX IF NOT EXISTS drift_events_at ON drift_events (at, seq);
+
+-- The last drift snapshot, one row per item (a 100k-resource snapshot is far over the 2 MB
+-- row limit as one JSON value), so a classification writes only the items that changed.
+CREATE TABLE IF NOT EXISTS drift_snapshot (part TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (part, key));
+
+-- Overrides set, removed and expired, for per-resource history (overrides holds only the current one).
+CREATE TABLE IF NOT EXISTS override_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  uid TEXT NOT NULL,
+  action TEXT NOT NULL,
+  scope TEXT,
+  justification TEXT,
+  author TEXT NOT NULL,
+  expires_at TEXT,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS override_events_uid ON override_events (uid, seq);
+
 CREATE TABLE IF NOT EXISTS heartbeats (
   collector_id TEXT PRIMARY KEY,
   version TEXT NOT NULL,
