@@ -9,16 +9,13 @@ import { collectorRoutes } from "./routes/collectors/index.js";
 import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
 import { evidenceRoutes } from "./routes/evidence/index.js";
 import { listDriftRoute } from "./routes/drift/list.js";
-import { listDriftRoute } from "./routes/drift/list.js";
 import { listFlowsRoute } from "./routes/flows/list.js";
 import { getHealth } from "./routes/health/get.js";
 import { ingestRoute } from "./routes/ingest/create.js";
 import { jwksRoute } from "./routes/jwks/get.js";
 import { inviteRoutes } from "./routes/invites/index.js";
 import { liveRoute } from "./routes/live/get.js";
-import { liveRoute } from "./routes/live/get.js";
 import { overrideRoutes } from "./routes/overrides/index.js";
-import { getPathRoute } from "./routes/paths/get.js";
 import { getPathRoute } from "./routes/paths/get.js";
 import { resourceRoutes } from "./routes/resources/index.js";
 import { scopeSummaryRoute } from "./routes/scope/summary.js";
@@ -26,7 +23,6 @@ import { shareLinkRoutes } from "./routes/share-links/index.js";
 import { shareRoutes, shareTokenGuard } from "./routes/share/index.js";
 import { sessionRoutes } from "./routes/sessions/index.js";
 import { userRoutes } from "./routes/users/index.js";
-import { violationRoutes } from "./routes/violations/index.js";
 import { violationRoutes } from "./routes/violations/index.js";
 
 /** The API worker: middleware, then one sub-app per resource. Auth is per route. */
@@ -47,10 +43,6 @@ export function createApp() {
   app.route("/v1/resources", resourceRoutes);
   app.route("/v1/flows", listFlowsRoute);
   app.route("/v1/overrides", overrideRoutes);
-  app.route("/v1/paths", getPathRoute);
-  app.route("/v1/violations", violationRoutes);
-  app.route("/v1/drift", listDriftRoute);
-  app.route("/v1/live", liveRoute);
   app.route("/v1/paths", getPathRoute);
   app.route("/v1/violations", violationRoutes);
   app.route("/v1/drift", listDriftRoute);
