@@ -16,10 +16,18 @@ function localEnv(): NodeJS.ProcessEnv {
 export function ensureDevVars(): string {
   const file = join(ROOT, ".dev.vars");
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const match = /^OPERATOR_TOKEN=(.+)$/m.exec(existing);
-  if (match?.[1]) return match[1].trim();
+  let text = existing;
+  // The evidence key-wrapping secret (docs/evidence.md), made once like the operator token.
+  if (!/^EVIDENCE_KEY_SECRET=.+$/m.test(text)) {
+    text = `${text}${text && !text.endsWith("\n") ? "\n" : ""}EVIDENCE_KEY_SECRET=${randomBytes(32).toString("hex")}\n`;
+  }
+  const match = /^OPERATOR_TOKEN=(.+)$/m.exec(text);
+  if (match?.[1]) {
+    if (text !== existing) writeFileSync(file, text, { mode: 0o600 });
+    return match[1].trim();
+  }
   const token = randomBytes(32).toString("hex");
-  writeFileSync(file, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}OPERATOR_TOKEN=${token}\n`, { mode: 0o600 });
+  writeFileSync(file, `${text}${text && !text.endsWith("\n") ? "\n" : ""}OPERATOR_TOKEN=${token}\n`, { mode: 0o600 });
   return token;
 }
 
