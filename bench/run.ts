@@ -2,11 +2,12 @@
  * `npm run bench`: prints the figures DESIGN §7 sets targets for. Benchmarks, not tests:
  * nothing here fails on a slow machine; read the numbers.
  *   npm run bench               all
- *   npm run bench -- flowlogs   one group (flowlogs | classify | do)
+ *   npm run bench -- flowlogs   one group (flowlogs | classify | do | evidence)
  * The `do` group starts wrangler dev and ingests 10k and 100k-resource tenants over HTTP: minutes.
  */
 import { benchClassify } from "./classify.js";
 import { benchDurableObject, printDurableObjectBench } from "./durable-object.js";
+import { benchEvidence } from "./evidence.js";
 import { benchFlowlogs } from "./flowlogs.js";
 
 const only = process.argv[2];
@@ -36,4 +37,14 @@ if (!only || only === "do") {
   for (const resources of [10_000, 100_000]) {
     printDurableObjectBench(await benchDurableObject({ resources, edges: 1_000_000 }), line);
   }
+}
+
+if (!only || only === "evidence") {
+  process.stdout.write("\n# Evidence (pure builders + ES256 signer + package writers + offline verifier, in-process)\n");
+  const r = await benchEvidence(10_000);
+  line(`10,000-resource scope snapshot: JCS + SHA-256 + ES256`, `${Math.round(r.snapshotMs)} ms`, "< 200 ms");
+  line(`  snapshot size`, `${(r.snapshotBytes / 1e6).toFixed(1)} MB`, "—");
+  line(`assessor package (4 artifacts, CSV, PDF, SVGs, manifest, zip)`, `${Math.round(r.packageMs)} ms`, "—");
+  line(`  zip size`, `${(r.zipBytes / 1e6).toFixed(2)} MB`, "—");
+  line(`offline verify (collector verify)`, `${Math.round(r.verifyMs)} ms`, "—");
 }
