@@ -2,6 +2,7 @@ import type { Handle } from "@sveltejs/kit";
 import { ApiFailure, callApi } from "$lib/server/api";
 import { clearSessionCookie, SESSION_COOKIE } from "$lib/server/session-cookie";
 import type { Me } from "$lib/types";
+import { liveProxy } from "$lib/server/live-proxy";
 
 /** Fills `event.locals` once per request: who is signed in, from the HttpOnly session cookie. */
 export const handle: Handle = async ({ event, resolve }) => {
@@ -17,6 +18,8 @@ export const handle: Handle = async ({ event, resolve }) => {
       clearSessionCookie(event.cookies);
     }
   }
+  // The live feed is a WebSocket upgrade handed straight to the API: SvelteKit must not touch it.
+  if (event.url.pathname === "/live") return liveProxy(event);
   const response = await resolve(event);
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "same-origin");

@@ -8,7 +8,15 @@ export type {
   ResourceDetail,
   ResourceListItem,
   ScopeSummary,
+  ViolationView,
+  ViolationStatus,
+  DriftEventView,
+  ResourceHistory,
+  HistoryItem,
+  LiveEvent,
 } from "../../../worker/durable-objects/tenant-scope/interface.js";
+export type { Severity, ViolationKind } from "../../../worker/scope/violations.js";
+export type { DriftKind } from "../../../worker/scope/drift.js";
 export type { Evidence, Override, Reason, Scope, ScopeDecision } from "../../../worker/scope/types.js";
 export type { CollectorView } from "../../../worker/services/collectors/list.js";
 export type { CurrentSession as Me } from "../../../worker/services/sessions/current.js";
@@ -26,4 +34,19 @@ export const SCOPE_LABEL: Record<string, string> = {
   out_of_scope: "Out of scope",
   unclassified: "Unclassified",
   unmapped: "Unmapped",
+};
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export const VIOLATION_KIND_LABEL: Record<string, string> = {
+  flow_cde_out_of_scope: "Out-of-scope resource talks to the CDE",
+  path_cde_out_of_scope: "Out-of-scope resource can reach the CDE",
+  internet_to_cde: "Internet reaches the CDE outside an approved entry point",
+  unmapped_ip_to_cde: "Unmapped address talks to the CDE",
+};
+export const DRIFT_KIND_LABEL: Record<string, string> = {
+  resource_added: "Resource added",
+  resource_removed: "Resource removed",
+  scope_changed: "Scope changed",
+  new_boundary_flow: "New flow across the CDE boundary",
+  cde_control_rule_changed: "CDE control rule changed",
 };

@@ -150,7 +150,7 @@ export function buildBoundaryMap(resources: readonly ResourceListItem[], flows: 
     rep.set(r.uid, id);
     const n = nodes.get(id) ?? { id, group: r.scope, label: "", detail: `${r.provider.toUpperCase()} ${r.account}`, count: 0 };
     n.count! += 1;
-    n.label = `${n.count} ${isolated && r.scope !== "out_of_scope" ? "without flows" : "resources"}`;
+    n.label = `${n.count} ${n.count === 1 ? "resource" : "resources"}${isolated && r.scope !== "out_of_scope" ? " without flows" : ""}`;
     nodes.set(id, n);
   }
   for (const ext of externals.values()) if (linked.has(ext.id)) (rep.set(ext.id, ext.id), nodes.set(ext.id, ext));

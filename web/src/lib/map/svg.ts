@@ -46,8 +46,8 @@ export function boundaryMapSvg(map: LaidOutMap, o: SvgOptions): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" data-testid="boundary-svg" role="img" aria-label="${esc(o.title)}">`);
   out.push(`<title>${esc(o.title)}</title>`);
-  out.push(`<defs><marker id="psg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:#5b6776"/></marker>`);
-  out.push(`<marker id="psg-arrow-cde" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:#b42318"/></marker></defs>`);
+  out.push(`<defs><marker id="psg-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:#5b6776"/></marker>`);
+  out.push(`<marker id="psg-arrow-cde" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:#b42318"/></marker></defs>`);
   out.push(`<rect x="0" y="0" width="${w}" height="${h}" style="fill:#ffffff"/>`);
   out.push(`<text x="${PAD}" y="26" style="${FONT};font-size:15px;font-weight:600;fill:#17202b">${esc(o.title)}</text>`);
   out.push(`<g transform="translate(${PAD},${PAD + HEAD})">`);

@@ -1,6 +1,6 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { api, ApiFailure, encodeUid, raise } from "$lib/server/api";
-import type { ResourceDetail, UserView } from "$lib/types";
+import type { ResourceDetail, ResourceHistory, UserView } from "$lib/types";
 import { SCOPES } from "$lib/types";
 import type { Actions, PageServerLoad } from "./$types";
 
@@ -8,13 +8,18 @@ import type { Actions, PageServerLoad } from "./$types";
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
-    const [detail, users] = await Promise.all([
+    const [detail, users, history] = await Promise.all([
       client.get<ResourceDetail>(`/v1/resources/${encodeUid(event.params.uid)}`, { topFlows: 50 }),
-      client.get<{ items: UserView[] }>("/v1/users"),
+      // Names for `user:<id>` authors; without them (an API-key caller) ids are shown.
+      client.get<{ items: UserView[] }>("/v1/users").catch(() => ({ items: [] as UserView[] })),
+      client.get<ResourceHistory>(`/v1/resources/${encodeUid(event.params.uid)}/history`, { limit: 50 }).catch((e) => {
+        if (e instanceof ApiFailure && e.status === 404) return { uid: event.params.uid, items: [] } as ResourceHistory;
+        throw e;
+      }),
     ]);
     // Overrides name their author as `user:<id>`; show people by name.
     const people = Object.fromEntries(users.items.map((u) => [u.id, `${u.name} <${u.email}>`]));
-    return { detail, people };
+    return { detail, people, history: history.items };
   } catch (e) {
     raise(e);
   }
