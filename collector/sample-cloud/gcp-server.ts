@@ -1,0 +1,104 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A local stand-in for the Compute Engine REST API (v1 JSON) over HTTP. The model is a list
+ * of resources in their wire JSON; each is listed from its `selfLink`:
+ * `projects/{p}/global/{collection}/{name}` by `GET .../global/{collection}`, and
+ * `projects/{p}/(regions|zones)/{scope}/{collection}/{name}` by `GET .../aggregated/{collection}`
+ * (items keyed by scope, plus an empty scope carrying the `NO_RESULTS_ON_PAGE` warning, as the
+ * real API sends). Lists page with `pageToken`/`nextPageToken`; errors are Google's JSON:
+ * 403 naming the permission, 429 RESOURCE_EXHAUSTED.
+ */
+export interface GcpResourceJson {
+  selfLink: string;
+  [key: string]: unknown;
+}
+
+export interface GcpServerOptions {
+  resources: GcpResourceJson[];
+  pageSize?: number;
+  deny?: (project: string, permission: string) => boolean;
+  throttle?: (permission: string, n: number) => boolean;
+  latencyMs?: number;
+}
+
+export interface GcpServer {
+  url: string;
+  requests: Array<{ path: string; permission?: string; status: number }>;
+  close(): Promise<void>;
+}
+
+/** The IAM permission a list call needs: `compute.<collection>.list` (global forwarding rules have their own). */
+export function gcpListPermission(path: string): string | undefined {
+  const m = /\/projects\/[^/]+\/(global|aggregated)\/([A-Za-z]+)$/.exec(path);
+  if (!m) return undefined;
+  const collection = m[1] === "global" && m[2] === "forwardingRules" ? "globalForwardingRules" : m[2];
+  return `compute.${collection}.list`;
+}
+
+const KIND: Record<string, string> = {
+  networks: "network",
+  subnetworks: "subnetwork",
+  routes: "route",
+  firewalls: "firewall",
+  instances: "instance",
+  forwardingRules: "forwardingRule",
+};
+
+export async function startGcpServer(opts: GcpServerOptions): Promise<GcpServer> {
+  const counts = new Map<string, number>();
+  const parsed = opts.resources.map((r) => {
+    const m = /\/projects\/([^/]+)\/(?:(global)|(regions|zones)\/([^/]+))\/([A-Za-z]+)\/[^/]+$/.exec(r.selfLink);
+    if (!m) throw new Error(`not a compute selfLink: ${r.selfLink}`);
+    return { r, project: m[1]!, global: !!m[2], scope: m[3] ? `${m[3]}/${m[4]}` : "global", collection: m[5]! };
+  });
+  const state: GcpServer = { url: "", requests: [], close: async () => {} };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", state.url);
+    const path = url.pathname;
+    const send = (status: number, body: unknown, permission?: string) => {
+      state.requests.push({ path, status, ...(permission ? { permission } : {}) });
+      res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+      res.end(JSON.stringify(body));
+    };
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    const m = /^\/compute\/v1\/projects\/([^/]+)\/(global|aggregated)\/([A-Za-z]+)$/.exec(path);
+    const permission = gcpListPermission(path);
+    if (!m || !permission || req.method !== "GET") return send(404, { error: { code: 404, message: `The requested URL ${path} was not found.`, status: "NOT_FOUND" } });
+    const [, project, mode, collection] = m as unknown as [string, string, string, string];
+    if (opts.deny?.(project, permission)) {
+      const message = `Required '${permission}' permission for 'projects/${project}'`;
+      return send(403, { error: { code: 403, message, errors: [{ message, domain: "global", reason: "forbidden" }] } }, permission);
+    }
+    const n = (counts.get(path) ?? 0) + 1;
+    counts.set(path, n);
+    if (opts.throttle?.(permission, n)) {
+      const message = "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'compute.googleapis.com'";
+      return send(429, { error: { code: 429, message, errors: [{ message, domain: "usageLimits", reason: "rateLimitExceeded" }], status: "RESOURCE_EXHAUSTED" } }, permission);
+    }
+    const all = parsed.filter((p) => p.project === project && p.collection === collection && (mode === "global" ? p.global : !p.global));
+    const start = Number(url.searchParams.get("pageToken") || "0");
+    const asked = Number(url.searchParams.get("maxResults") || "500");
+    const size = Math.max(1, Math.min(asked, opts.pageSize ?? 500));
+    const page = all.slice(start, start + size);
+    const listKind = `compute#${mode === "aggregated" ? `${KIND[collection] ?? collection}AggregatedList` : `${KIND[collection] ?? collection}List`}`;
+    const body: Record<string, unknown> = { kind: listKind, id: `projects/${project}/${mode}/${collection}`, selfLink: `https://www.googleapis.com${path}` };
+    if (mode === "global") body.items = page.map((p) => p.r);
+    else {
+      const items: Record<string, unknown> = {};
+      for (const p of page) ((items[p.scope] ??= { [collection]: [] }) as Record<string, unknown[]>)[collection]!.push(p.r);
+      items["regions/antarctica-south1"] = {
+        warning: { code: "NO_RESULTS_ON_PAGE", message: "There are no results for scope 'regions/antarctica-south1' on this page.", data: [{ key: "scope", value: "regions/antarctica-south1" }] },
+      };
+      body.items = items;
+    }
+    if (start + size < all.length) body.nextPageToken = String(start + size);
+    send(200, body, permission);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  return state;
+}
