@@ -66,7 +66,7 @@ export async function benchEvidence(n: number) {
     const segA = await sealArtifact(artifact("segmentation_report", 2, snap.sha256, seg), privateKey);
     sealed.push(segA);
     const files = new Map<string, Uint8Array>();
-    const artifacts = [];
+    const artifacts: { svg: string; a: (typeof sealed)[number] }[] = [];
     let prev = segA.sha256;
     for (const [i, [kind, make]] of ([["network_diagram", networkDiagram], ["data_flow_diagram", dataFlowDiagram]] as const).entries()) {
       const d = make(data, seg);
