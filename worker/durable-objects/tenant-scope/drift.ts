@@ -39,10 +39,13 @@ const view = (r: DriftRow): DriftEventView => ({
  * Stores drift events found by one classification (inside the caller's transaction). The
  * pure event id repeats when a scope flips back and forth, so the stored id adds the time:
  * unique per event, and the same event recorded twice at the same instant is kept once.
+ * Stored last-first, so that the newest-first listing shows one classification's events in
+ * the pure function's order (kind, then uid); returned in that order too.
  */
 export function recordDrift(sql: SqlStorage, events: readonly DriftEvent[], o: { cause: DriftCause; scanId: string | null; at: number }): DriftEventView[] {
   const out: DriftEventView[] = [];
-  for (const e of events) {
+  for (let k = events.length - 1; k >= 0; k--) {
+    const e = events[k]!;
     const id = `dft_${stableHash(`${e.id}\u0000${o.at}`)}`;
     const before = JSON.stringify(e.before ?? null);
     const after = JSON.stringify(e.after ?? null);
@@ -54,7 +57,7 @@ export function recordDrift(sql: SqlStorage, events: readonly DriftEvent[], o: {
       )
       .toArray()[0];
     if (!row) continue;
-    out.push(view({ seq: row.seq, id, scan_id: o.scanId, cause: o.cause, kind: e.kind, severity: e.severity, uid: e.uid, before, after, summary: e.summary, at: o.at }));
+    out.unshift(view({ seq: row.seq, id, scan_id: o.scanId, cause: o.cause, kind: e.kind, severity: e.severity, uid: e.uid, before, after, summary: e.summary, at: o.at }));
   }
   return out;
 }

@@ -4,6 +4,6 @@ import type { DriftEventView, DriftFilter, Page } from "../../durable-objects/te
 import { ApiError } from "../../errors/index.js";
 
 export async function listDrift(ctx: ServiceCtx, filter: DriftFilter): Promise<Page<DriftEventView>> {
-  if (filter.cursor !== undefined && !decodeCursor(filter.cursor, 1)) throw new ApiError("INVALID_REQUEST", "cursor: not a cursor from this listing");
+  if (filter.cursor !== undefined && typeof decodeCursor(filter.cursor, 1)?.[0] !== "number") throw new ApiError("INVALID_REQUEST", "cursor: not a cursor from this listing");
   return ctx.scope.listDrift(filter);
 }

@@ -4,6 +4,9 @@ import type { Page, ViolationFilter, ViolationView } from "../../durable-objects
 import { ApiError } from "../../errors/index.js";
 
 export async function listViolations(ctx: ServiceCtx, filter: ViolationFilter): Promise<Page<ViolationView>> {
-  if (filter.cursor !== undefined && !decodeCursor(filter.cursor, 2)) throw new ApiError("INVALID_REQUEST", "cursor: not a cursor from this listing");
+  if (filter.cursor !== undefined) {
+    const key = decodeCursor(filter.cursor, 2);
+    if (typeof key?.[0] !== "number" || typeof key[1] !== "string") throw new ApiError("INVALID_REQUEST", "cursor: not a cursor from this listing");
+  }
   return ctx.scope.listViolations(filter);
 }
