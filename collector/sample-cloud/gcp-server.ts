@@ -63,6 +63,15 @@ export async function startGcpServer(opts: GcpServerOptions): Promise<GcpServer>
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
       res.end(JSON.stringify(body));
     };
+    // The GCE metadata server (GCE_METADATA_HOST), so that Application Default Credentials work against this server.
+    if (path.startsWith("/computeMetadata/v1")) {
+      if (req.headers["metadata-flavor"] !== "Google") return send(403, { error: "Missing Metadata-Flavor: Google header" });
+      res.setHeader("metadata-flavor", "Google");
+      if (path.endsWith("/token")) return send(200, { access_token: "test-gce-token", expires_in: 3599, token_type: "Bearer" });
+      if (path.endsWith("/project/project-id")) return (state.requests.push({ path, status: 200 }), res.writeHead(200, { "content-type": "text/plain" }), res.end("psg-host"));
+      if (path.endsWith("/email")) return (state.requests.push({ path, status: 200 }), res.writeHead(200, { "content-type": "text/plain" }), res.end("collector@psg-host.iam.gserviceaccount.com"));
+      return (state.requests.push({ path, status: 200 }), res.writeHead(200, { "content-type": "text/plain" }), res.end(""));
+    }
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const m = /^\/compute\/v1\/projects\/([^/]+)\/(global|aggregated)\/([A-Za-z]+)$/.exec(path);
     const permission = gcpListPermission(path);

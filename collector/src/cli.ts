@@ -86,7 +86,7 @@ program
         controller.abort();
       });
     }
-    log.info("collector started", { version: COLLECTOR_VERSION, collectorId: state.collectorId, regions: cfg.awsRegions, intervalSeconds: cfg.intervalSeconds });
+    log.info("collector started", { version: COLLECTOR_VERSION, collectorId: state.collectorId, providers: cfg.providers, regions: cfg.awsRegions, subscriptions: cfg.azureSubscriptions, projects: cfg.gcpProjects, intervalSeconds: cfg.intervalSeconds });
     await runLoop(deps, controller.signal);
   });
 

@@ -25,6 +25,13 @@ const EnvSchema = z.object({
   PSG_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PSG_SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   PSG_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  PSG_PROVIDERS: commaList,
+  PSG_AZURE_SUBSCRIPTIONS: commaList,
+  PSG_AZURE_ARM_ENDPOINT: z.url().optional(),
+  PSG_AZURE_AUTHORITY_HOST: z.url().optional(),
+  PSG_AZURE_TOKEN_SCOPE: z.string().min(1).optional(),
+  PSG_GCP_PROJECTS: commaList,
+  PSG_GCP_API_ENDPOINT: z.string().min(1).optional(),
 });
 
 export const CollectorConfig = z.object({
@@ -39,6 +46,14 @@ export const CollectorConfig = z.object({
   logLevel: z.enum(["debug", "info", "warn", "error"]),
   sendMaxAttempts: z.number().int().min(1),
   awsMaxAttempts: z.number().int().min(1),
+  /** Which clouds to discover; by default each cloud that has something configured. */
+  providers: z.array(z.enum(["aws", "azure", "gcp"])),
+  azureSubscriptions: z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, "not an Azure subscription id (a GUID)")),
+  azureArmEndpoint: z.url().optional(),
+  azureAuthorityHost: z.url().optional(),
+  azureTokenScope: z.string().optional(),
+  gcpProjects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "not a GCP project id")),
+  gcpApiEndpoint: z.string().optional(),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfig>;
 
@@ -80,10 +95,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     logLevel: e.PSG_LOG_LEVEL,
     sendMaxAttempts: e.PSG_SEND_MAX_ATTEMPTS,
     awsMaxAttempts: e.PSG_AWS_MAX_ATTEMPTS,
+    providers: e.PSG_PROVIDERS.length > 0 ? [...new Set(e.PSG_PROVIDERS.map((p) => p.toLowerCase()))] : defaultProviders(regions, e.PSG_AZURE_SUBSCRIPTIONS, e.PSG_GCP_PROJECTS),
+    azureSubscriptions: [...new Set(e.PSG_AZURE_SUBSCRIPTIONS)],
+    azureArmEndpoint: e.PSG_AZURE_ARM_ENDPOINT,
+    azureAuthorityHost: e.PSG_AZURE_AUTHORITY_HOST,
+    azureTokenScope: e.PSG_AZURE_TOKEN_SCOPE,
+    gcpProjects: [...new Set(e.PSG_GCP_PROJECTS)],
+    gcpApiEndpoint: e.PSG_GCP_API_ENDPOINT,
   };
   const result = CollectorConfig.safeParse(candidate);
   if (!result.success) throw new ConfigError(formatIssues(result.error));
-  return result.data;
+  const c = result.data;
+  if (c.providers.includes("azure") && c.azureSubscriptions.length === 0) throw new ConfigError("PSG_AZURE_SUBSCRIPTIONS: required when PSG_PROVIDERS includes azure");
+  if (c.providers.includes("gcp") && c.gcpProjects.length === 0) throw new ConfigError("PSG_GCP_PROJECTS: required when PSG_PROVIDERS includes gcp");
+  if (c.providers.includes("aws") && c.awsRegions.length === 0 && e.PSG_PROVIDERS.length > 0) throw new ConfigError("PSG_AWS_REGIONS: required when PSG_PROVIDERS includes aws (or set AWS_REGION)");
+  return c;
+}
+
+/** Without PSG_PROVIDERS: AWS when a region is known (the original behaviour), Azure and GCP when their scopes are set. */
+function defaultProviders(awsRegions: string[], subscriptions: string[], projects: string[]): string[] {
+  return [...(awsRegions.length > 0 ? ["aws"] : []), ...(subscriptions.length > 0 ? ["azure"] : []), ...(projects.length > 0 ? ["gcp"] : [])];
 }
 
 function formatIssues(error: z.ZodError): string {

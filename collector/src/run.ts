@@ -12,7 +12,10 @@ import { type Checkpoints, readFlowLogs } from "./flowlogs/files.js";
 import { ipToUid } from "./flowlogs/ip-map.js";
 import { FlowSummary } from "./flowlogs/summarize.js";
 import type { Logger } from "./log.js";
-import { type AwsInventory, discoverAws } from "./providers/aws/index.js";
+import { discoverAws } from "./providers/aws/index.js";
+import { type AzureDiscoveryOptions, discoverAzure } from "./providers/azure/index.js";
+import { discoverGcp, type GcpDiscoveryOptions } from "./providers/gcp/index.js";
+import { emptyInventory, type Inventory, mergeInventory } from "./providers/shared.js";
 import { type CollectorState, ensureStateDir, readJson, SeqAllocator, secretKeyBytes, writeFileAtomic } from "./state.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
@@ -23,6 +26,10 @@ export interface RunDeps {
   fetch?: typeof fetch;
   /** Extra EC2 client settings (tests: endpoint + credentials). Production uses the SDK's defaults. */
   awsClientConfig?: Omit<EC2ClientConfig, "region">;
+  /** Extra Azure settings (tests: credential and CA of a local ARM server). */
+  azureOptions?: Partial<AzureDiscoveryOptions>;
+  /** Extra GCP settings (tests: an auth client for a local Compute server). */
+  gcpOptions?: Partial<GcpDiscoveryOptions>;
   /** Replace the HTTP transport (tests). */
   transport?: Transport;
   sleep?: (ms: number) => Promise<void>;
@@ -99,16 +106,10 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     absorb(await outbox.drain(transport));
   }
 
-  let inventory: AwsInventory | undefined;
+  let inventory: Inventory | undefined;
   let lastScan: { scanId: string; finishedAt: string; coverage: Coverage[] } | undefined;
-  if (config.awsRegions.length > 0) {
-    inventory = await discoverAws({
-      regions: config.awsRegions,
-      ...(config.awsAccountId ? { accountId: config.awsAccountId } : {}),
-      maxAttempts: config.awsMaxAttempts,
-      ...(deps.awsClientConfig ? { clientConfig: deps.awsClientConfig } : {}),
-      log,
-    });
+  if (config.providers.length > 0) {
+    inventory = await discoverAll(deps);
     const scanId = `scan-${started.toISOString().replace(/[:.]/g, "")}-${randomUUID().slice(0, 8)}`;
     report.scanId = scanId;
     report.counts.resources = inventory.resources.length;
@@ -118,7 +119,7 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     for (const part of inventoryParts(scanId, inventory)) report.batches.push(await outbox.enqueue(part));
     lastScan = { scanId, finishedAt: new Date().toISOString(), coverage: inventory.coverage };
   } else {
-    log.warn("no AWS region configured (PSG_AWS_REGIONS or AWS_REGION): skipping discovery");
+    log.warn("no cloud configured (PSG_AWS_REGIONS or AWS_REGION, PSG_AZURE_SUBSCRIPTIONS, PSG_GCP_PROJECTS): skipping discovery");
   }
 
   if (config.flowLogPaths.length > 0) {
@@ -162,6 +163,59 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     ...report.counts,
   });
   return report;
+}
+
+/**
+ * Discovers every configured cloud into one scan. The clouds run one after another so that
+ * each one's SDK connections and memory are released before the next; a cloud that fails
+ * entirely is logged and the others still make the scan (its coverage says what is missing).
+ */
+async function discoverAll(deps: RunDeps): Promise<Inventory> {
+  const { config, log } = deps;
+  const inv = emptyInventory();
+  if (config.providers.includes("aws") && config.awsRegions.length > 0) {
+    mergeInventory(
+      inv,
+      await discoverAws({
+        regions: config.awsRegions,
+        ...(config.awsAccountId ? { accountId: config.awsAccountId } : {}),
+        maxAttempts: config.awsMaxAttempts,
+        ...(deps.awsClientConfig ? { clientConfig: deps.awsClientConfig } : {}),
+        log,
+      }),
+    );
+  }
+  if (config.providers.includes("azure")) {
+    try {
+      mergeInventory(
+        inv,
+        await discoverAzure({
+          subscriptions: config.azureSubscriptions,
+          ...(config.azureArmEndpoint ? { armEndpoint: config.azureArmEndpoint } : {}),
+          ...(config.azureAuthorityHost ? { authorityHost: config.azureAuthorityHost } : {}),
+          ...(config.azureTokenScope ? { scope: config.azureTokenScope } : {}),
+          log,
+          ...deps.azureOptions,
+        }),
+      );
+    } catch (err) {
+      log.error("azure discovery failed", { error: err as Error });
+      for (const subscription of config.azureSubscriptions) {
+        inv.coverage.push({ provider: "azure", account: subscription, region: "global", service: "Microsoft.Resources", kinds: ["other"], status: "skipped", reason: String((err as Error).message).slice(0, 2048) });
+      }
+    }
+  }
+  if (config.providers.includes("gcp")) {
+    try {
+      mergeInventory(inv, await discoverGcp({ projects: config.gcpProjects, ...(config.gcpApiEndpoint ? { apiEndpoint: config.gcpApiEndpoint } : {}), log, ...deps.gcpOptions }));
+    } catch (err) {
+      log.error("gcp discovery failed", { error: err as Error });
+      for (const project of config.gcpProjects) {
+        inv.coverage.push({ provider: "gcp", account: project, region: "global", service: "compute", kinds: ["other"], status: "skipped", reason: String((err as Error).message).slice(0, 2048) });
+      }
+    }
+  }
+  return inv;
 }
 
 /** Cycles every interval until the signal aborts; a cycle in progress finishes first. */

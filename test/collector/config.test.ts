@@ -24,6 +24,33 @@ describe("configuration", () => {
   });
 });
 
+describe("multi-cloud configuration", () => {
+  const sub = "11111111-1111-1111-1111-111111111111";
+  it("discovers each cloud that has something configured, AWS as before", () => {
+    expect(loadConfig({ AWS_REGION: "eu-west-1" }).providers).toEqual(["aws"]);
+    expect(loadConfig({}).providers).toEqual([]);
+    const c = loadConfig({ PSG_AZURE_SUBSCRIPTIONS: `${sub}, ${sub}`, PSG_GCP_PROJECTS: "psg-host,psg-service", PSG_AZURE_ARM_ENDPOINT: "https://management.usgovcloudapi.net", PSG_AZURE_AUTHORITY_HOST: "https://login.microsoftonline.us", PSG_GCP_API_ENDPOINT: "https://compute-psc.p.googleapis.com" });
+    expect(c).toMatchObject({
+      providers: ["azure", "gcp"],
+      azureSubscriptions: [sub],
+      gcpProjects: ["psg-host", "psg-service"],
+      azureArmEndpoint: "https://management.usgovcloudapi.net",
+      azureAuthorityHost: "https://login.microsoftonline.us",
+      gcpApiEndpoint: "https://compute-psc.p.googleapis.com",
+    });
+  });
+
+  it("PSG_PROVIDERS picks the clouds and says what each one lacks", () => {
+    expect(loadConfig({ PSG_PROVIDERS: "gcp", PSG_GCP_PROJECTS: "psg-host", AWS_REGION: "eu-west-1" }).providers).toEqual(["gcp"]);
+    expect(() => loadConfig({ PSG_PROVIDERS: "azure" })).toThrow(/PSG_AZURE_SUBSCRIPTIONS/);
+    expect(() => loadConfig({ PSG_PROVIDERS: "gcp" })).toThrow(/PSG_GCP_PROJECTS/);
+    expect(() => loadConfig({ PSG_PROVIDERS: "aws" })).toThrow(/PSG_AWS_REGIONS/);
+    expect(() => loadConfig({ PSG_PROVIDERS: "oracle" })).toThrow(/providers/);
+    expect(() => loadConfig({ PSG_AZURE_SUBSCRIPTIONS: "prod" })).toThrow(/subscription id/);
+    expect(() => loadConfig({ PSG_AZURE_ARM_ENDPOINT: "nope" })).toThrow(/PSG_AZURE_ARM_ENDPOINT/);
+  });
+});
+
 describe("logs", () => {
   it("writes one JSON object per line with level, msg and time, and throttles progress", () => {
     const lines: string[] = [];

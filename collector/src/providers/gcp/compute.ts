@@ -1,6 +1,6 @@
 import type { protos } from "@google-cloud/compute";
 import { drain, empty, network, uniq } from "../shared.js";
-import { drainAggregated, type GcpFamily, gcpResource, gcpUid, labels, lastSegment, regionOf } from "./types.js";
+import { drainAggregated, type GcpFamily, gcpResource, gcpUid, labels, lastSegment, regionOf, NO_AUTOPAGINATE } from "./types.js";
 
 type IInstance = protos.google.cloud.compute.v1.IInstance;
 type IForwardingRule = protos.google.cloud.compute.v1.IForwardingRule;
@@ -9,7 +9,7 @@ export const instances: GcpFamily<IInstance> = {
   name: "instances",
   permissions: ["compute.instances.list"],
   kinds: ["instance"],
-  get: (c, project) => drainAggregated(c.instances.aggregatedListAsync({ project, maxResults: 500 }) as AsyncIterable<[string, Record<string, unknown>]>, "instances"),
+  get: (c, project) => drainAggregated(c.instances.aggregatedListAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE) as AsyncIterable<[string, Record<string, unknown>]>, "instances"),
   transform(items, ctx) {
     const out = empty();
     for (const i of items) {
@@ -79,7 +79,7 @@ export const forwardingRules: GcpFamily<IForwardingRule> = {
   name: "forwarding-rules",
   permissions: ["compute.forwardingRules.list"],
   kinds: ["load_balancer"],
-  get: (c, project) => drainAggregated(c.forwardingRules.aggregatedListAsync({ project, maxResults: 500 }) as AsyncIterable<[string, Record<string, unknown>]>, "forwardingRules"),
+  get: (c, project) => drainAggregated(c.forwardingRules.aggregatedListAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE) as AsyncIterable<[string, Record<string, unknown>]>, "forwardingRules"),
   transform(items, ctx) {
     const out = empty();
     for (const r of items) {
@@ -94,7 +94,7 @@ export const globalForwardingRules: GcpFamily<IForwardingRule> = {
   name: "global-forwarding-rules",
   permissions: ["compute.globalForwardingRules.list"],
   kinds: ["load_balancer"],
-  get: (c, project) => drain(c.globalForwardingRules.listAsync({ project, maxResults: 500 })),
+  get: (c, project) => drain(c.globalForwardingRules.listAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE)),
   transform(items, ctx) {
     const out = empty();
     for (const r of items) {

@@ -1,7 +1,7 @@
 import type { protos } from "@google-cloud/compute";
 import type { Protocol, Rule, RulePeer } from "../../../../contract/index.js";
 import { drain, empty, network } from "../shared.js";
-import { type GcpFamily, gcpResource, gcpUid, serviceAccountGroup, tagGroup } from "./types.js";
+import { type GcpFamily, gcpResource, gcpUid, serviceAccountGroup, tagGroup, NO_AUTOPAGINATE } from "./types.js";
 
 type IFirewall = protos.google.cloud.compute.v1.IFirewall;
 
@@ -37,7 +37,7 @@ export const firewalls: GcpFamily<IFirewall> = {
   name: "firewalls",
   permissions: ["compute.firewalls.list"],
   kinds: ["firewall"],
-  get: (c, project) => drain(c.firewalls.listAsync({ project, maxResults: 500 })),
+  get: (c, project) => drain(c.firewalls.listAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE)),
   transform(items, ctx) {
     const out = empty();
     for (const f of items) {

@@ -1,7 +1,7 @@
 import type { protos } from "@google-cloud/compute";
 import type { Route, RouteTargetKind } from "../../../../contract/index.js";
 import { drain, empty, network, uniq } from "../shared.js";
-import { drainAggregated, type GcpFamily, gcpResource, gcpUid, lastSegment, regionOf } from "./types.js";
+import { drainAggregated, type GcpFamily, gcpResource, gcpUid, lastSegment, regionOf, NO_AUTOPAGINATE } from "./types.js";
 
 type INetwork = protos.google.cloud.compute.v1.INetwork;
 type ISubnetwork = protos.google.cloud.compute.v1.ISubnetwork;
@@ -16,7 +16,7 @@ export const networks: GcpFamily<INetwork> = {
   name: "networks",
   permissions: ["compute.networks.list"],
   kinds: ["network", "peering"],
-  get: (c, project) => drain(c.networks.listAsync({ project, maxResults: 500 })),
+  get: (c, project) => drain(c.networks.listAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE)),
   transform(items, ctx) {
     const out = empty();
     for (const n of items) {
@@ -75,7 +75,7 @@ export const subnetworks: GcpFamily<ISubnetwork> = {
   name: "subnetworks",
   permissions: ["compute.subnetworks.list"],
   kinds: ["subnet"],
-  get: (c, project) => drainAggregated(c.subnetworks.aggregatedListAsync({ project, maxResults: 500 }) as AsyncIterable<[string, Record<string, unknown>]>, "subnetworks"),
+  get: (c, project) => drainAggregated(c.subnetworks.aggregatedListAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE) as AsyncIterable<[string, Record<string, unknown>]>, "subnetworks"),
   transform(items, ctx) {
     const out = empty();
     for (const s of items) {
@@ -121,7 +121,7 @@ export const routes: GcpFamily<IRoute> = {
   name: "routes",
   permissions: ["compute.routes.list"],
   kinds: ["route_table"],
-  get: (c, project) => drain(c.routes.listAsync({ project, maxResults: 500 })),
+  get: (c, project) => drain(c.routes.listAsync({ project, maxResults: 500 }, NO_AUTOPAGINATE)),
   transform(items) {
     const out = empty();
     for (const r of items) {

@@ -78,3 +78,6 @@ export async function drainAggregated<T>(pages: AsyncIterable<[string, Record<st
   }
   return out;
 }
+
+/** The async pagers page by themselves; saying so keeps google-gax from printing a warning on every list. */
+export const NO_AUTOPAGINATE = { autoPaginate: false } as const;
