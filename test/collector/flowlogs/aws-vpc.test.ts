@@ -165,3 +165,22 @@ describe("flow-log files", () => {
     expect(stats.records).toBe(1);
   });
 });
+
+describe("AWS VPC flow logs v3–v5 (custom formats named by their header)", () => {
+  it("reads the documented v3 record with instance, subnet, packet addresses and TCP flags", () => {
+    const header = "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status";
+    const record = "3 vpc-abcdefab012345678 subnet-aaaaaaaa012345678 i-01234567890123456 eni-1235b8ca123456789 123456789010 IPv4 52.213.180.42 10.0.0.62 43416 5001 52.213.180.42 10.0.0.62 6 568 8 1566848875 1566848933 ACCEPT 2 OK";
+    const { records, parser } = collect(`${header}\n${record}\n`);
+    expect(records).toEqual([["52.213.180.42", "10.0.0.62", 43416, 5001, 6, true, 8, 568, 1566848875, 1566848933]]);
+    expect(parser.stats).toMatchObject({ records: 1, headers: 1, malformed: 0 });
+  });
+
+  it("reads v5 fields (flow-direction, traffic-path, region, az-id, pkt-src-aws-service) in any order", () => {
+    const header =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+    const record =
+      "5 123456789012 eni-0123456789abcdef0 10.0.1.5 52.94.133.131 49761 443 6 14 15044 1616729292 1616729349 ACCEPT OK vpc-0a1 subnet-01 i-0app 19 IPv4 10.0.1.5 52.94.133.131 us-east-1 use1-az1 - - - AMAZON egress 8";
+    const { records } = collect(`${header}\n${record}\n`);
+    expect(records).toEqual([["10.0.1.5", "52.94.133.131", 49761, 443, 6, true, 14, 15044, 1616729292, 1616729349]]);
+  });
+});
