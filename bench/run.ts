@@ -2,13 +2,15 @@
  * `npm run bench`: prints the figures DESIGN §7 sets targets for. Benchmarks, not tests:
  * nothing here fails on a slow machine; read the numbers.
  *   npm run bench               all
- *   npm run bench -- flowlogs   one group (flowlogs | classify | do | evidence)
+ *   npm run bench -- flowlogs   one group (flowlogs | discovery | classify | do | evidence | web)
  * The `do` group starts wrangler dev and ingests 10k and 100k-resource tenants over HTTP: minutes.
  */
 import { benchClassify } from "./classify.js";
+import { benchDiscovery } from "./discovery.js";
 import { benchDurableObject, printDurableObjectBench } from "./durable-object.js";
 import { benchEvidence } from "./evidence.js";
 import { benchFlowlogs } from "./flowlogs.js";
+import { benchWeb, printWebBench } from "./web.js";
 
 const only = process.argv[2];
 const line = (label: string, value: string, target: string) => process.stdout.write(`${label.padEnd(58)} ${value.padStart(16)}   target ${target}\n`);
@@ -19,6 +21,14 @@ if (!only || only === "flowlogs") {
     const r = await benchFlowlogs(records);
     line(`${records.toLocaleString("en")} records → ${r.edges.toLocaleString("en")} edges`, `${Math.round(r.recordsPerSecond).toLocaleString("en")}/s`, "≥ 1,000,000/s");
     line(`  wall time / peak RSS`, `${r.seconds.toFixed(2)} s / ${Math.round(r.peakRssMB)} MB`, "memory ∝ edges");
+  }
+}
+
+if (!only || only === "discovery") {
+  process.stdout.write("\n# Discovery (real SDKs against the local wire-format servers, 50 ms injected per API answer)\n");
+  for (const r of await benchDiscovery({ resources: 10_000, latencyMs: 50 })) {
+    line(`${r.cloud}: ${r.resources.toLocaleString("en")} resources in ${r.requests} API calls`, `${r.seconds.toFixed(1)} s`, "< 60 s");
+    line(`  peak RSS`, `${Math.round(r.peakRssMB)} MB`, "—");
   }
 }
 
@@ -47,4 +57,9 @@ if (!only || only === "evidence") {
   line(`assessor package (4 artifacts, CSV, PDF, SVGs, manifest, zip)`, `${Math.round(r.packageMs)} ms`, "—");
   line(`  zip size`, `${(r.zipBytes / 1e6).toFixed(2)} MB`, "—");
   line(`offline verify (collector verify)`, `${Math.round(r.verifyMs)} ms`, "—");
+}
+
+if (!only || only === "web") {
+  process.stdout.write("\n# Web app (wrangler dev for API and web worker, real Chromium; time to interactive = navigation start → hydrated)\n");
+  printWebBench(await benchWeb({ resources: 10_000, edges: 200_000 }), line);
 }

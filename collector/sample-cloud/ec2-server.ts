@@ -21,6 +21,8 @@ export interface Ec2ServerOptions {
   throttleEvery?: number;
   /** Finer control: return true to throttle this request (n counts requests from 1). */
   throttle?: (action: string, n: number, params: URLSearchParams) => boolean;
+  /** Delay added to every answer (benchmarks: injected API latency). */
+  latencyMs?: number;
   /** accessKeyId → accountId; without it a single account serves every key, or the key names the account. */
   accessKeys?: Record<string, string>;
 }
@@ -89,6 +91,7 @@ export function startEc2Server(opts: Ec2ServerOptions): Promise<Ec2Server> {
     for await (const c of req) chunks.push(c as Buffer);
     const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
     const action = params.get("Action") ?? "";
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const auth = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? "");
     const reply = (status: number, body: string, accountId = "", region = "") => {
       requests.push({ action, region, accountId, status });
