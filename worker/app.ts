@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth/index.js";
 import { collectorRoutes } from "./routes/collectors/index.js";
 import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
 import { evidenceRoutes } from "./routes/evidence/index.js";
+import { exportRoutes } from "./routes/exports/index.js";
 import { listDriftRoute } from "./routes/drift/list.js";
 import { listFlowsRoute } from "./routes/flows/list.js";
 import { getHealth } from "./routes/health/get.js";
@@ -52,6 +53,7 @@ export function createApp() {
   app.route("/v1/users", userRoutes);
   app.route("/v1/invites", inviteRoutes);
   app.route("/v1/evidence", evidenceRoutes);
+  app.route("/v1/exports", exportRoutes);
   app.route("/.well-known", jwksRoute);
   app.route("/v1/share-links", shareLinkRoutes);
   app.route("/v1/share", shareRoutes);
