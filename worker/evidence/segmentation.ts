@@ -27,15 +27,18 @@ const isCde = (r: ScopeResource | undefined) => r !== undefined && r.scope === "
 /**
  * The segmentation report (1.3.1/1.3.2 and the 11.4.5/11.4.6 segmentation test's input): the
  * CDE boundary, every accepted connection across it, the controls that keep each out-of-scope
- * resource out, and the violations, derived with the rules of worker/scope/violations.ts from
- * the stored decisions and boundary flows.
+ * resource out, and the violations the object stored with its last classification (found
+ * with the network model, so the internet reaching the CDE is included); synthetic data
+ * without them gets the ones derivable from the decisions and boundary flows.
  */
 export function buildSegmentationReport(data: ScopeData) {
   const byUid = new Map(data.resources.map((r) => [r.uid, r]));
   const cde = data.resources.filter(isCde);
   const violations: SegmentationViolation[] = [];
-  const push = (kind: ViolationKind, severity: Severity, subjects: string[], summary: string, evidence: Evidence[]) =>
-    violations.push({ id: stableHash(`${kind}\u0000${subjects.join("\u0000")}`), kind, severity, summary, pci: PCI[kind] ?? [], subjects, evidence });
+  const derive = data.violations === undefined;
+  const push = (kind: ViolationKind, severity: Severity, subjects: string[], summary: string, evidence: Evidence[]) => {
+    if (derive) violations.push({ id: stableHash(`${kind}\u0000${subjects.join("\u0000")}`), kind, severity, summary, pci: PCI[kind] ?? [], subjects, evidence });
+  };
 
   const outOfScope = [];
   for (const r of data.resources) {
@@ -85,11 +88,16 @@ export function buildSegmentationReport(data: ScopeData) {
       `${pub ? "Public" : "Private"} address ${g.ip}, not mapped to any inventoried resource, exchanged accepted traffic with CDE component ${g.cdeUid} (${g.edges} flow edge${g.edges === 1 ? "" : "s"}, ${g.bytes} bytes)`,
       [{ type: "resource", uid: g.cdeUid, relation: "CDE component" }]);
   }
+  for (const v of data.violations ?? []) {
+    violations.push({ id: v.id, kind: v.kind, severity: v.severity, summary: v.summary, pci: v.pci, subjects: v.subjects, evidence: v.evidence });
+  }
   violations.sort((a, b) => RANK[a.severity] - RANK[b.severity] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.id < b.id ? -1 : 1));
   connections.sort((a, b) => (a.cdeUid < b.cdeUid ? -1 : a.cdeUid > b.cdeUid ? 1 : a.other < b.other ? -1 : a.other > b.other ? 1 : a.dstPort - b.dstPort));
 
   return {
-    method: "docs/scoping-method.md; violations per DESIGN §4 from stored decisions and accepted boundary flows",
+    method: derive
+      ? "docs/scoping-method.md; violations per DESIGN §4 from stored decisions and accepted boundary flows"
+      : "docs/scoping-method.md; violations per DESIGN §4 as stored by the last classification (decisions, flows and the network model)",
     boundary: cde.map((r) => ({ uid: r.uid, name: r.name, kind: r.kind, account: r.account, region: r.region, confidence: r.confidence, rule: r.reasons[0]?.rule ?? null })),
     cdeControls: data.cdeRules,
     connections,

@@ -1,6 +1,6 @@
 import type { Rule } from "../../contract/index.js";
-import type { FlowEdgeView, ResourceListItem, ScopeSummary } from "../durable-objects/tenant-scope/interface.js";
-import type { Reason } from "../scope/types.js";
+import type { FlowEdgeView, Page, ResourceListItem, ScopeSummary, ViolationView } from "../durable-objects/tenant-scope/interface.js";
+import type { Reason, ScopeDecision } from "../scope/types.js";
 
 /** A resource as evidence lists it: its inventory facts, decision and reasons. */
 export interface ScopeResource extends ResourceListItem {
@@ -21,48 +21,63 @@ export interface ScopeData {
   boundaryFlowsTruncated: boolean;
   /** Rules on the security groups of CDE components (the CDE's own controls). */
   cdeRules: Rule[];
+  /**
+   * The object's stored violations that are not resolved (found by worker/scope/violations.ts
+   * with the network model, so internet_to_cde included). Absent only in synthetic data; the
+   * report then derives what it can from the decisions and boundary flows.
+   */
+  violations?: ViolationView[];
 }
 
-/** The reads evidence needs from the TenantScope object: existing RPCs only. */
+/** The reads evidence needs from the TenantScope object. */
 export interface ScopeReader {
   summary(): Promise<ScopeSummary>;
-  listResources(filter: { cursor?: string; limit: number }): Promise<{ items: ResourceListItem[]; nextCursor: string | null }>;
-  getResource(uid: string, topFlows?: number): Promise<{ decision: { reasons: Reason[] } | null; rules: Rule[] } | null>;
+  listDecisions(filter: { cursor?: string; limit: number }): Promise<Page<ResourceListItem & { decision: ScopeDecision | null }>>;
+  getResource(uid: string, topFlows?: number): Promise<{ rules: Rule[] } | null>;
+  listViolations(filter: { status: "open" | "acknowledged"; cursor?: string; limit: number }): Promise<Page<ViolationView>>;
   listFlows(filter: { srcScope?: "cde"; dstScope?: "cde"; action?: "accept"; cursor?: string; limit: number }): Promise<{ items: FlowEdgeView[]; nextCursor: string | null }>;
 }
 
 export const MAX_BOUNDARY_FLOWS = 5_000;
 const PAGE = 500;
+const DECISION_PAGE = 1_000;
 const DETAIL_CONCURRENCY = 16;
 
 /**
- * Reads a tenant's whole scope through the object's paged RPCs. Reasons come from one
- * getResource per resource (the object has no bulk "decisions with reasons" read yet; see
- * docs/evidence.md, "Limits") — bounded concurrency keeps the object responsive.
+ * Reads a tenant's whole scope through the object's paged RPCs: resources with their
+ * decisions and reasons in pages, the CDE components' rules one getResource each (the CDE
+ * is a small part of a tenant), boundary flows, and the stored violations.
  */
 export async function collectScopeData(reader: ScopeReader, tenant: { id: string; name: string }, now: number): Promise<ScopeData> {
   const summary = await reader.summary();
-  const items: ResourceListItem[] = [];
+  const resources: ScopeResource[] = [];
   let cursor: string | undefined;
   do {
-    const page = await reader.listResources({ limit: PAGE, ...(cursor ? { cursor } : {}) });
-    items.push(...page.items);
+    const page = await reader.listDecisions({ limit: DECISION_PAGE, ...(cursor ? { cursor } : {}) });
+    for (const { decision, ...item } of page.items) resources.push({ ...item, reasons: decision?.reasons ?? [] });
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 
-  const resources: ScopeResource[] = new Array(items.length);
+  const cde = resources.filter((r) => r.scope === "cde");
   const cdeRules = new Map<string, Rule>();
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      const item = items[i]!;
-      const detail = await reader.getResource(item.uid, 0);
-      resources[i] = { ...item, reasons: detail?.decision?.reasons ?? [] };
-      if (item.scope === "cde") for (const r of detail?.rules ?? []) cdeRules.set(r.id, r);
+    while (next < cde.length) {
+      const detail = await reader.getResource(cde[next++]!.uid, 0);
+      for (const r of detail?.rules ?? []) cdeRules.set(r.id, r);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, cde.length) }, worker));
+
+  const violations: ViolationView[] = [];
+  for (const status of ["open", "acknowledged"] as const) {
+    let c: string | undefined;
+    do {
+      const page = await reader.listViolations({ status, limit: PAGE, ...(c ? { cursor: c } : {}) });
+      violations.push(...page.items);
+      c = page.nextCursor ?? undefined;
+    } while (c);
+  }
 
   const flows = new Map<string, FlowEdgeView>();
   let truncated = false;
@@ -88,5 +103,6 @@ export async function collectScopeData(reader: ScopeReader, tenant: { id: string
     boundaryFlows: [...flows.values()],
     boundaryFlowsTruncated: truncated,
     cdeRules: [...cdeRules.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    violations,
   };
 }

@@ -67,6 +67,16 @@ export interface ResourceListItem {
   lastSeen: number;
 }
 
+/** A resource as listed, with its whole decision (reasons included); what evidence reads in bulk. */
+export interface DecisionListItem extends ResourceListItem {
+  decision: ScopeDecision | null;
+}
+
+export interface DecisionFilter {
+  cursor?: string;
+  limit: number;
+}
+
 export interface FlowEdgeView extends FlowEdge {
   srcScope: Scope | null;
   dstScope: Scope | null;
@@ -159,6 +169,8 @@ export interface TenantScopeRpc {
   /** Null when the uid is not one of this tenant's resources. */
   getResource(uid: string, topFlows?: number): Promise<ResourceDetail | null>;
   listFlows(filter: FlowFilter): Promise<Page<FlowEdgeView>>;
+  /** Every resource with its decision and reasons, by uid; pages of at most 1,000. */
+  listDecisions(filter: DecisionFilter): Promise<Page<DecisionListItem>>;
   /** Null when the uid is not one of this tenant's resources. */
   setOverride(input: SetOverrideInput): Promise<ScopeDecision | null>;
   /** False when there was no override for the uid. */

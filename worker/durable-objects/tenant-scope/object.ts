@@ -8,6 +8,8 @@ import type {
   ApplyBatchInput,
   ClassificationTimings,
   ApplyBatchResult,
+  DecisionFilter,
+  DecisionListItem,
   DriftCause,
   DriftEventView,
   DriftFilter,
@@ -155,6 +157,10 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
 
   async listFlows(filter: FlowFilter): Promise<Page<FlowEdgeView>> {
     return reads.listFlows(this.sql, filter);
+  }
+
+  async listDecisions(filter: DecisionFilter): Promise<Page<DecisionListItem>> {
+    return reads.listDecisions(this.sql, filter);
   }
 
   async setOverride(input: SetOverrideInput): Promise<ScopeDecision | null> {

@@ -2,6 +2,8 @@ import type { Provider, ResourceKind, Rule } from "../../../contract/index.js";
 import type { Reason, Scope, ScopeDecision } from "../../scope/types.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import type {
+  DecisionFilter,
+  DecisionListItem,
   FlowEdgeView,
   FlowFilter,
   Page,
@@ -99,6 +101,36 @@ export function summary(sql: SqlStorage): ScopeSummary {
   };
 }
 
+type ResourceListRow = {
+  uid: string; provider: string; account: string; region: string; kind: string; name: string; tags: string; stale: number;
+  first_seen: number; last_seen: number; scope: string | null; confidence: number | null; overridden: number;
+};
+const RESOURCE_LIST_SELECT = `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.stale, r.first_seen, r.last_seen,
+              d.scope, d.confidence, (o.uid IS NOT NULL) AS overridden`;
+const RESOURCE_LIST_FROM = "FROM resources r LEFT JOIN decisions d ON d.uid = r.uid LEFT JOIN overrides o ON o.uid = r.uid";
+
+const resourceListItem = (r: ResourceListRow): ResourceListItem => ({
+  uid: r.uid,
+  provider: r.provider as ResourceListItem["provider"],
+  account: r.account,
+  region: r.region,
+  kind: r.kind as ResourceListItem["kind"],
+  name: r.name,
+  tags: JSON.parse(r.tags) as Record<string, string>,
+  stale: r.stale === 1,
+  scope: r.scope as Scope | null,
+  confidence: r.confidence,
+  overridden: r.overridden === 1,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+});
+
+function uidCursor(cursor: string): string {
+  const key = decodeCursor(cursor, 1);
+  if (!key || typeof key[0] !== "string") throw new BadCursorError();
+  return key[0];
+}
+
 export function listResources(sql: SqlStorage, filter: ResourceFilter): Page<ResourceListItem> {
   const where: string[] = [];
   const args: Binding[] = [];
@@ -108,40 +140,48 @@ export function listResources(sql: SqlStorage, filter: ResourceFilter): Page<Res
   if (filter.provider) where.push("r.provider = ?"), args.push(filter.provider);
   if (filter.account) where.push("r.account = ?"), args.push(filter.account);
   if (filter.q) where.push("instr(r.search, ?) > 0"), args.push(filter.q.toLowerCase());
-  if (filter.cursor) {
-    const key = decodeCursor(filter.cursor, 1);
-    if (!key || typeof key[0] !== "string") throw new BadCursorError();
-    where.push("r.uid > ?"), args.push(key[0]);
-  }
+  if (filter.cursor) where.push("r.uid > ?"), args.push(uidCursor(filter.cursor));
   const rows = sql
-    .exec<{ uid: string; provider: string; account: string; region: string; kind: string; name: string; tags: string; stale: number; first_seen: number; last_seen: number; scope: string | null; confidence: number | null; overridden: number }>(
-      `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.stale, r.first_seen, r.last_seen,
-              d.scope, d.confidence, (o.uid IS NOT NULL) AS overridden
-       FROM resources r LEFT JOIN decisions d ON d.uid = r.uid LEFT JOIN overrides o ON o.uid = r.uid
+    .exec<ResourceListRow>(
+      `${RESOURCE_LIST_SELECT} ${RESOURCE_LIST_FROM}
        ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY r.uid LIMIT ?`,
       ...args,
       filter.limit + 1,
     )
     .toArray();
-  const items = rows.slice(0, filter.limit).map(
-    (r): ResourceListItem => ({
-      uid: r.uid,
-      provider: r.provider as ResourceListItem["provider"],
-      account: r.account,
-      region: r.region,
-      kind: r.kind as ResourceListItem["kind"],
-      name: r.name,
-      tags: JSON.parse(r.tags) as Record<string, string>,
-      stale: r.stale === 1,
-      scope: r.scope as Scope | null,
-      confidence: r.confidence,
-      overridden: r.overridden === 1,
-      firstSeen: r.first_seen,
-      lastSeen: r.last_seen,
-    }),
-  );
+  const items = rows.slice(0, filter.limit).map(resourceListItem);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor([last.uid]) : null };
+}
+
+/** Most rows one `listDecisions` page returns: reasons make a row ~1–2 KB. */
+export const MAX_DECISION_PAGE = 1_000;
+
+/**
+ * Every resource with its whole decision, by uid, in one indexed pass per page: what a
+ * scope snapshot needs without one getResource per resource. The shared reason is parsed
+ * once per page.
+ */
+export function listDecisions(sql: SqlStorage, filter: DecisionFilter): Page<DecisionListItem> {
+  const limit = Math.max(1, Math.min(MAX_DECISION_PAGE, Math.floor(filter.limit)));
+  const after = filter.cursor ? uidCursor(filter.cursor) : null;
+  const rows = sql
+    .exec<ResourceListRow & { reasons: string | null }>(
+      `${RESOURCE_LIST_SELECT}, d.reasons ${RESOURCE_LIST_FROM}
+       ${after !== null ? "WHERE r.uid > ?" : ""} ORDER BY r.uid LIMIT ?`,
+      ...(after !== null ? [after] : []),
+      limit + 1,
+    )
+    .toArray();
+  let shared: Reason[] | undefined;
+  const items = rows.slice(0, limit).map((r): DecisionListItem => {
+    const item = resourceListItem(r);
+    if (r.reasons === null || r.scope === null) return { ...item, decision: null };
+    const reasons = r.reasons === SHARED_REASONS ? (shared ??= storedReasons(sql, r.reasons)) : (JSON.parse(r.reasons) as Reason[]);
+    return { ...item, decision: { uid: r.uid, scope: r.scope as Scope, confidence: r.confidence!, reasons } };
+  });
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.uid]) : null };
 }
 
 const FLOW_VIEW_SELECT = `SELECT ${FLOW_EDGE_COLUMNS
