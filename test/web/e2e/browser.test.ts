@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -64,7 +64,8 @@ beforeAll(async () => {
   ec2 = await startEc2Server({ accounts: [northwindAccount()] });
   writeNorthwindFlowLogs(flowDir, Math.floor(Date.now() / 1000));
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // One context (one cookie jar), so a second tab is the same signed-in person.
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 }, 300_000);
 
 afterAll(async () => {
@@ -141,6 +142,97 @@ describe("the tenant admin's web app in Chromium", () => {
     expect(after).toContain("Nadia Owner");
     expect(after).toContain("confirmed with the DBA");
     await shot("08-resource-overridden");
+  });
+
+  it("draws the boundary map, zooms, filters, and downloads it as a standalone SVG", async () => {
+    await page.click("nav >> text=Boundary map");
+    await page.waitForURL(/\/map$/);
+    await page.waitForSelector("body[data-hydrated=true]");
+    const map = page.locator("[data-testid=boundary-map] svg");
+    expect(await map.locator("[data-group=cde]").count()).toBe(1);
+    expect(await map.locator("[data-node]").count()).toBeGreaterThan(3);
+    await shot("11-boundary-map");
+    const before = await map.getAttribute("viewBox");
+    await page.hover("[data-testid=boundary-map]");
+    await page.mouse.wheel(0, -400);
+    await expect.poll(() => map.getAttribute("viewBox")).not.toBe(before);
+    expect(await page.textContent("[data-testid=zoom]")).not.toBe("100 %");
+
+    await page.check("input[name=hideOos]");
+    await page.click("[data-testid=map-filters] button[type=submit]");
+    await page.waitForURL(/hideOos=1/);
+    expect(await page.locator("[data-testid=boundary-map] svg [data-group=out_of_scope]").count()).toBe(0);
+    await shot("12-boundary-map-filtered");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=export-svg]")]);
+    expect(download.suggestedFilename()).toMatch(/^boundary-map-\d{4}-\d{2}-\d{2}\.svg$/);
+    const file = join(shots, "boundary-map.svg");
+    await download.saveAs(file);
+    const svg = readFileSync(file, "utf8");
+    expect(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    // Valid SVG by the browser's own XML parser, with the CDE group and no link back into the app.
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      return { error: doc.querySelector("parsererror")?.textContent ?? null, root: doc.documentElement.localName, ns: doc.documentElement.namespaceURI, cde: doc.querySelectorAll("[data-group=cde] rect").length };
+    }, svg);
+    expect(parsed).toEqual({ error: null, root: "svg", ns: "http://www.w3.org/2000/svg", cde: 1 });
+    expect(svg).not.toContain("href=");
+  });
+
+  it("a second tab shows a new segmentation violation live, without reloading, and triages it", async () => {
+    // Tab B watches the violations, tab C the overview; both hold the live feed through /live.
+    const tabB = await page.context().newPage();
+    const tabC = await page.context().newPage();
+    for (const t of [tabB, tabC]) t.on("pageerror", (e) => process.stderr.write(`[tab error] ${e.message}\n`));
+    await tabB.goto(`${web.url}/violations`);
+    await tabC.goto(`${web.url}/`);
+    for (const t of [tabB, tabC]) {
+      await t.bringToFront(); // a background tab may not get to hydrate in headless Chromium
+      await t.waitForSelector("body[data-hydrated=true]", { state: "attached" });
+      await t.waitForSelector("[data-testid=live-status][data-status=live]", { state: "attached" });
+      await t.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    }
+    const before = await tabB.locator("[data-testid=violation]").count();
+
+    // Tab A declares finance-reporting out of scope; it really talks to the card vault.
+    await page.goto(`${web.url}/inventory?q=finance-reporting`);
+    await page.click("[data-testid=inventory] tbody tr a");
+    await page.waitForURL(/\/resources\//);
+    await page.selectOption("[data-testid=override-form] select[name=scope]", "out_of_scope");
+    await page.fill("[data-testid=override-form] textarea", "Reporting was moved off card data in Q3; declared out of scope pending the assessor's review.");
+    await page.click("[data-testid=override-form] button[type=submit]");
+    await page.waitForURL(/saved=override/);
+    expect(await page.textContent("[data-testid=history]")).toContain("Override to");
+    const uid = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+
+    const card = tabB.locator("[data-testid=violation]", { hasText: uid });
+    try {
+      await card.first().waitFor({ timeout: 15_000 });
+    } finally {
+      await shot("13-violations-live", tabB);
+    }
+    expect(await tabB.locator("[data-testid=violation]").count()).toBeGreaterThan(before);
+    expect(await card.first().textContent()).toMatch(/critical/);
+    expect(await tabB.textContent("[data-testid=live-news]")).toMatch(/New critical violation/);
+    await tabC.locator("[data-testid=open-violations]", { hasText: "talks to the CDE" }).waitFor({ timeout: 15_000 });
+    for (const t of [tabB, tabC]) expect(await t.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await shot("14-overview-live", tabC);
+
+    // Triage in tab B: acknowledge with a comment (a plain form post).
+    await card.first().locator("textarea[name=comment]").fill("Firewall change CHG-2211 requested to cut reporting off the vault.");
+    await card.first().locator("button", { hasText: "Acknowledge" }).click();
+    await tabB.locator("[data-testid=triage-done]").waitFor();
+    await tabB.goto(`${web.url}/violations?status=acknowledged`);
+    expect(await tabB.textContent("[data-testid=violations]")).toContain("CHG-2211");
+    await shot("15-violations-acknowledged", tabB);
+
+    await tabB.goto(`${web.url}/drift`);
+    expect(await tabB.locator("[data-testid=drift] tbody tr").count()).toBeGreaterThan(0);
+    await shot("16-drift", tabB);
+    await page.reload();
+    await shot("17-resource-history");
+    await tabB.close();
+    await tabC.close();
   });
 
   it("invites a viewer by one-time link and creates an API key", async () => {
