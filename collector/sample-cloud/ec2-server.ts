@@ -97,6 +97,15 @@ export function startEc2Server(opts: Ec2ServerOptions): Promise<Ec2Server> {
       requests.push({ action, region, accountId, status });
       send(res, status, body);
     };
+    // The sample company uses no load balancers, databases, functions or buckets: the other
+    // services' list calls get their real, empty answers, so a full discovery reads "none".
+    const empty = emptyServiceAnswer(req.method ?? "", req.url ?? "/", action, requestId);
+    if (empty) {
+      requests.push({ action: empty.action, region: "", accountId: "", status: 200 });
+      res.writeHead(200, { "content-type": empty.type, "x-amzn-requestid": requestId });
+      res.end(empty.body);
+      return;
+    }
     if (req.method !== "POST") return reply(400, errorXml("InvalidAction", "EC2 Query API requests are POSTs", requestId));
     if (!auth) return reply(401, errorXml("AuthFailure", "AWS was not able to validate the provided access credentials", requestId));
     const [, accessKeyId, region] = auth as unknown as [string, string, string];
@@ -194,4 +203,31 @@ function applyFilters(items: unknown[], fs: Array<{ name: string; values: string
     out = out.filter((x) => pick(x as Record<string, unknown>).some((v) => f.values.includes(v)));
   }
   return { items: out };
+}
+
+const QUERY_EMPTY: Record<string, { xmlns: string; member: string }> = {
+  DescribeLoadBalancers: { xmlns: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", member: "LoadBalancers" },
+  DescribeTargetGroups: { xmlns: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", member: "TargetGroups" },
+  DescribeDBInstances: { xmlns: "http://rds.amazonaws.com/doc/2014-10-31/", member: "DBInstances" },
+  DescribeDBClusters: { xmlns: "http://rds.amazonaws.com/doc/2014-10-31/", member: "DBClusters" },
+};
+
+/** Empty list answers of ELBv2 and RDS (Query XML), Lambda (REST JSON) and S3 ListBuckets (REST XML). */
+function emptyServiceAnswer(method: string, url: string, action: string, requestId: string): { action: string; type: string; body: string } | undefined {
+  const path = url.split("?")[0] ?? "/";
+  if (method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path)) return { action: "lambda:ListFunctions", type: "application/json", body: JSON.stringify({ Functions: [] }) };
+  if (method === "GET" && path === "/") {
+    return {
+      action: "s3:ListBuckets",
+      type: "application/xml",
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>sample</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>`,
+    };
+  }
+  const q = method === "POST" ? QUERY_EMPTY[action] : undefined;
+  if (!q) return undefined;
+  return {
+    action,
+    type: "text/xml",
+    body: `<${action}Response xmlns="${q.xmlns}"><${action}Result><${q.member}/></${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+  };
 }

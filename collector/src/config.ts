@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   PSG_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   PSG_SEND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   PSG_AWS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  PSG_AWS_ROLE_ARNS: commaList,
+  PSG_AWS_EXTERNAL_ID: z.string().min(2).max(1224).optional(),
   PSG_PROVIDERS: commaList,
   PSG_AZURE_SUBSCRIPTIONS: commaList,
   PSG_AZURE_ARM_ENDPOINT: z.url().optional(),
@@ -46,6 +48,9 @@ export const CollectorConfig = z.object({
   logLevel: z.enum(["debug", "info", "warn", "error"]),
   sendMaxAttempts: z.number().int().min(1),
   awsMaxAttempts: z.number().int().min(1),
+  /** Several AWS accounts: the role to assume in each (with awsExternalId). */
+  awsRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, "not an IAM role ARN")),
+  awsExternalId: z.string().optional(),
   /** Which clouds to discover; by default each cloud that has something configured. */
   providers: z.array(z.enum(["aws", "azure", "gcp"])),
   azureSubscriptions: z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, "not an Azure subscription id (a GUID)")),
@@ -95,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     logLevel: e.PSG_LOG_LEVEL,
     sendMaxAttempts: e.PSG_SEND_MAX_ATTEMPTS,
     awsMaxAttempts: e.PSG_AWS_MAX_ATTEMPTS,
+    awsRoleArns: [...new Set(e.PSG_AWS_ROLE_ARNS)],
+    awsExternalId: e.PSG_AWS_EXTERNAL_ID,
     providers: e.PSG_PROVIDERS.length > 0 ? [...new Set(e.PSG_PROVIDERS.map((p) => p.toLowerCase()))] : defaultProviders(regions, e.PSG_AZURE_SUBSCRIPTIONS, e.PSG_GCP_PROJECTS),
     azureSubscriptions: [...new Set(e.PSG_AZURE_SUBSCRIPTIONS)],
     azureArmEndpoint: e.PSG_AZURE_ARM_ENDPOINT,

@@ -12,6 +12,7 @@ import { type Checkpoints, readFlowLogs } from "./flowlogs/files.js";
 import { ipToUid } from "./flowlogs/ip-map.js";
 import { FlowSummary } from "./flowlogs/summarize.js";
 import type { Logger } from "./log.js";
+import { discoverAwsAccounts } from "./providers/aws/accounts.js";
 import { discoverAws } from "./providers/aws/index.js";
 import { type AzureDiscoveryOptions, discoverAzure } from "./providers/azure/index.js";
 import { discoverGcp, type GcpDiscoveryOptions } from "./providers/gcp/index.js";
@@ -174,15 +175,19 @@ async function discoverAll(deps: RunDeps): Promise<Inventory> {
   const { config, log } = deps;
   const inv = emptyInventory();
   if (config.providers.includes("aws") && config.awsRegions.length > 0) {
+    const aws = {
+      regions: config.awsRegions,
+      ...(config.awsAccountId ? { accountId: config.awsAccountId } : {}),
+      maxAttempts: config.awsMaxAttempts,
+      ...(deps.awsClientConfig ? { clientConfig: deps.awsClientConfig } : {}),
+      log,
+    };
+    // With roles, every account (the collector's own too, if its role is listed) is read through AssumeRole.
     mergeInventory(
       inv,
-      await discoverAws({
-        regions: config.awsRegions,
-        ...(config.awsAccountId ? { accountId: config.awsAccountId } : {}),
-        maxAttempts: config.awsMaxAttempts,
-        ...(deps.awsClientConfig ? { clientConfig: deps.awsClientConfig } : {}),
-        log,
-      }),
+      config.awsRoleArns.length > 0
+        ? await discoverAwsAccounts({ ...aws, roleArns: config.awsRoleArns, ...(config.awsExternalId ? { externalId: config.awsExternalId } : {}) })
+        : await discoverAws(aws),
     );
   }
   if (config.providers.includes("azure")) {

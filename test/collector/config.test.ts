@@ -48,6 +48,11 @@ describe("multi-cloud configuration", () => {
     expect(() => loadConfig({ PSG_PROVIDERS: "oracle" })).toThrow(/providers/);
     expect(() => loadConfig({ PSG_AZURE_SUBSCRIPTIONS: "prod" })).toThrow(/subscription id/);
     expect(() => loadConfig({ PSG_AZURE_ARM_ENDPOINT: "nope" })).toThrow(/PSG_AZURE_ARM_ENDPOINT/);
+    expect(() => loadConfig({ PSG_AWS_ROLE_ARNS: "arn:aws:iam::12:role/x" })).toThrow(/IAM role ARN/);
+    expect(loadConfig({ AWS_REGION: "us-east-1", PSG_AWS_ROLE_ARNS: "arn:aws:iam::111122223333:role/psg-collector", PSG_AWS_EXTERNAL_ID: "ext-123" })).toMatchObject({
+      awsRoleArns: ["arn:aws:iam::111122223333:role/psg-collector"],
+      awsExternalId: "ext-123",
+    });
   });
 });
 

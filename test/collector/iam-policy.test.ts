@@ -2,32 +2,56 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AWS_FAMILIES } from "../../collector/src/providers/aws/index.js";
+import { AWS_SERVICE_FAMILIES } from "../../collector/src/providers/aws/services/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
+const CALL = /\b(paginate[A-Z]\w+|[A-Z]\w+Command)\b/g;
 
-/** EC2 actions the provider code calls, read from the SDK commands and paginators it imports. */
-async function actionsInCode(): Promise<string[]> {
-  const dir = join(ROOT, "collector/src/providers/aws");
-  const actions = new Set<string>();
-  for (const file of await readdir(dir)) {
+/** SDK commands and paginators a directory's code uses. */
+async function callsIn(dir: string): Promise<Set<string>> {
+  const calls = new Set<string>();
+  for (const file of await readdir(join(ROOT, dir))) {
     if (!file.endsWith(".ts")) continue;
-    const src = await readFile(join(dir, file), "utf8");
-    for (const m of src.matchAll(/\b(?:paginate([A-Z]\w+)|([A-Z]\w+)Command)\b/g)) actions.add(`ec2:${m[1] ?? m[2]}`);
+    const src = await readFile(join(ROOT, dir, file), "utf8");
+    for (const m of src.matchAll(CALL)) calls.add(m[1]!);
   }
-  return [...actions].sort();
+  return calls;
+}
+
+/** EC2 actions the EC2 families call (paginateX / XCommand → ec2:X), as before. */
+async function ec2ActionsInCode(): Promise<string[]> {
+  return [...(await callsIn("collector/src/providers/aws"))]
+    .filter((c) => c !== "AssumeRoleCommand")
+    .map((c) => `ec2:${c.replace(/^paginate/, "").replace(/Command$/, "")}`)
+    .sort();
+}
+
+async function granted(): Promise<string[]> {
+  const policy = JSON.parse(await readFile(join(ROOT, "docs/permissions/aws-iam-policy.json"), "utf8"));
+  return policy.Statement.flatMap((s: { Effect: string; Action: string[] }) => (s.Effect === "Allow" ? s.Action : [])).sort();
 }
 
 describe("shipped IAM policy", () => {
-  it("grants exactly the EC2 actions the collector calls, and nothing that writes", async () => {
-    const policy = JSON.parse(await readFile(join(ROOT, "docs/permissions/aws-iam-policy.json"), "utf8"));
-    const granted: string[] = policy.Statement.flatMap((s: { Effect: string; Action: string[] }) => (s.Effect === "Allow" ? s.Action : []));
-    const used = await actionsInCode();
-    expect(used.length).toBeGreaterThanOrEqual(AWS_FAMILIES.length);
-    const missing = used.filter((a) => !granted.includes(a));
+  it("grants exactly the actions the collector calls, and nothing that writes", async () => {
+    const ec2 = await ec2ActionsInCode();
+    expect(AWS_FAMILIES.map((f) => `ec2:${f.action}`).sort()).toEqual(ec2);
+    // Every SDK call in the service families must be declared, with the IAM action it needs.
+    const declared = Object.assign({}, ...AWS_SERVICE_FAMILIES.map((f) => f.calls)) as Record<string, string>;
+    const used = [...(await callsIn("collector/src/providers/aws/services"))];
+    const undeclared = used.filter((c) => !declared[c]);
+    expect(undeclared, `calls without an IAM action: ${undeclared.join(", ")}`).toEqual([]);
+    const needed = [...new Set([...ec2, ...used.map((c) => declared[c]!)])].sort();
+    const policy = await granted();
+    const missing = needed.filter((a) => !policy.includes(a));
     expect(missing, `policy lacks ${missing.join(", ")}`).toEqual([]);
-    expect([...granted].sort()).toEqual(used);
-    expect(granted.every((a) => /^ec2:Describe[A-Za-z]+$/.test(a))).toBe(true);
-    // The registry and the code agree too.
-    expect(AWS_FAMILIES.map((f) => `ec2:${f.action}`).sort()).toEqual(used);
+    expect(policy).toEqual(needed);
+    expect(policy.every((a) => /^(ec2|elasticloadbalancing|rds):Describe[A-Za-z]+$|^(lambda|s3):(List|Get)[A-Za-z]+$/.test(a))).toBe(true);
+  });
+
+  it("the cross-account role template grants the same actions and requires the external id", async () => {
+    const cfn = await readFile(join(ROOT, "docs/permissions/aws-cross-account-role.cfn.yaml"), "utf8");
+    const actions = [...cfn.matchAll(/^\s+- ((?:ec2|elasticloadbalancing|rds|lambda|s3):\w+)\s*$/gm)].map((m) => m[1]!).sort();
+    expect(actions).toEqual(await granted());
+    expect(cfn).toMatch(/sts:ExternalId: !Ref ExternalId/);
   });
 });

@@ -8,6 +8,8 @@ import { networkInterfaces } from "./network-interfaces.js";
 import { vpcPeerings } from "./peerings.js";
 import { routeTables } from "./route-tables.js";
 import { securityGroups } from "./security-groups.js";
+import { AWS_SERVICE_FAMILIES } from "./services/index.js";
+import { AwsServiceClients, type AwsServiceFamily } from "./services/types.js";
 import { subnets } from "./subnets.js";
 import type { AwsFamily } from "./types.js";
 import { vpcs } from "./vpcs.js";
@@ -42,14 +44,18 @@ export interface AwsDiscoveryOptions {
   clientConfig?: Omit<EC2ClientConfig, "region">;
   maxAttempts?: number;
   families?: ReadonlyArray<AwsFamily<unknown>>;
+  /** Families read through other services (ELBv2, RDS, Lambda, S3); default all of them. */
+  services?: ReadonlyArray<AwsServiceFamily<unknown>>;
   log?: Logger;
 }
 
 const DENIED = new Set(["UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "AuthFailure", "OptInRequired", "Blocked"]);
-const THROTTLED = new Set(["RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestThrottled"]);
+const THROTTLED = new Set(["RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestThrottled", "SlowDown", "RequestThrottledException"]);
 
 interface FamilyResult {
-  family: AwsFamily<unknown>;
+  family: Pick<AwsFamily<unknown>, "transform" | "kinds" | "ownerIds"> & { action: string; name: string };
+  /** Coverage service name, e.g. "ec2:DescribeVpcs" or "rds:DescribeDBInstances". */
+  service: string;
   region: string;
   items: unknown[];
   status: Coverage["status"];
@@ -70,10 +76,17 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
     await Promise.all(
       opts.regions.map(async (region) => {
         const client = new EC2Client({ maxAttempts: opts.maxAttempts ?? 6, ...opts.clientConfig, region });
+        const serviceClients = new AwsServiceClients({ region, ...(opts.clientConfig ? { clientConfig: opts.clientConfig } : {}), ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}) });
+        // Global services (S3) are read once, through the first region.
+        const services = (opts.services ?? AWS_SERVICE_FAMILIES).filter((s) => !s.global || region === opts.regions[0]);
         try {
-          return await Promise.all(families.map((family) => readFamily(client, family, region, log)));
+          return await Promise.all([
+            ...families.map((family) => readFamily(() => family.get(client), { ...family, service: `ec2:${family.action}` }, region, log)),
+            ...services.map((s) => readFamily(() => s.get(serviceClients), { ...asFamily(s), service: s.service }, region, log)),
+          ]);
         } finally {
           client.destroy();
+          serviceClients.destroy();
         }
       }),
     )
@@ -99,13 +112,14 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
       provider: "aws",
       account: regionAccount,
       region: r.region,
-      service: `ec2:${r.family.action}`,
+      service: r.service,
       kinds: r.family.kinds,
       status: r.status,
       count: out.resources.length,
       ...(r.reason ? { reason: r.reason.slice(0, 2048) } : {}),
     });
   }
+  linkTargetIps(inv.resources);
   log?.info("discovery finished", {
     regions: opts.regions,
     resources: inv.resources.length,
@@ -126,12 +140,17 @@ function callerAccount(results: FamilyResult[]): string | undefined {
   return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-async function readFamily(client: EC2Client, family: AwsFamily<unknown>, region: string, log?: Logger): Promise<FamilyResult> {
+function asFamily(s: AwsServiceFamily<unknown>): FamilyResult["family"] {
+  return { name: s.name, action: s.service, kinds: s.kinds, transform: s.transform, ownerIds: () => [] };
+}
+
+async function readFamily(get: () => Promise<unknown[]>, family: FamilyResult["family"] & { service: string }, region: string, log?: Logger): Promise<FamilyResult> {
   const collected: unknown[] = [];
+  const service = family.service;
   try {
-    const items = await family.get(client);
+    const items = await get();
     log?.progress("discovery", { region, family: family.name, items: items.length });
-    return { family, region, items, status: "ok" };
+    return { family, service, region, items, status: "ok" };
   } catch (err) {
     const e = err as { name?: string; Code?: string; message?: string; partialItems?: unknown[]; $metadata?: { httpStatusCode?: number } };
     const code = e.Code ?? e.name ?? "Error";
@@ -141,11 +160,23 @@ async function readFamily(client: EC2Client, family: AwsFamily<unknown>, region:
     const throttled = THROTTLED.has(code);
     log?.warn(denied ? "discovery call denied" : throttled ? "discovery call throttled" : "discovery call failed", {
       region,
-      action: `ec2:${family.action}`,
+      action: service,
       code,
       message: e.message,
       status: e.$metadata?.httpStatusCode,
     });
-    return { family, region, items: partial, status: partial.length > 0 ? "partial" : "skipped", reason };
+    return { family, service, region, items: partial, status: partial.length > 0 ? "partial" : "skipped", reason };
+  }
+}
+
+/** Load-balancer targets registered by IP become the resources holding those addresses. */
+function linkTargetIps(resources: Resource[]): void {
+  const owner = new Map<string, string>();
+  for (const r of resources) if (r.kind === "instance") for (const ip of r.network.privateIps) owner.set(ip, r.uid);
+  for (const r of resources) {
+    const ips = r.attributes.targetIps;
+    if (r.kind !== "load_balancer" || !Array.isArray(ips) || ips.length === 0) continue;
+    const targets = Array.isArray(r.attributes.targets) ? r.attributes.targets : [];
+    r.attributes.targets = [...new Set([...targets, ...ips.flatMap((ip) => owner.get(ip) ?? [])])];
   }
 }
