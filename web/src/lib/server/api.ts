@@ -77,3 +77,55 @@ export function raise(e: unknown): never {
 }
 
 export const encodeUid = (uid: string) => encodeURIComponent(uid);
+
+/**
+ * Bytes from the API (zips, signed artifacts, SVGs, exports) passed through as a download:
+ * the API's content type and disposition are kept; an API error becomes an ApiFailure.
+ * `token` is the session (default) or, for the auditor pages, the share link's token.
+ */
+export async function apiDownload(event: Caller, method: "GET" | "POST", path: string, opts: { body?: unknown; token?: string | null; userAgent?: boolean } = {}): Promise<Response> {
+  const binding = event.platform?.env.API;
+  if (!binding) throw new ApiFailure(503, "UNAVAILABLE", "the API service binding is missing; run the web app with `npm start`");
+  const headers = new Headers();
+  const token = opts.token === undefined ? event.locals.sessionToken : opts.token;
+  if (token) headers.set("authorization", `Bearer ${token}`);
+  if (opts.body !== undefined) headers.set("content-type", "application/json");
+  for (const h of ["cf-connecting-ip", "cf-ipcountry", ...(opts.userAgent ? ["user-agent"] : [])]) {
+    const v = event.request?.headers.get(h);
+    if (v) headers.set(h, v);
+  }
+  const res = await binding.fetch(new Request(`https://api.internal${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) }));
+  if (!res.ok) {
+    const e = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null)?.error;
+    throw new ApiFailure(res.status, e?.code ?? "INTERNAL", e?.message ?? `the API answered ${res.status}`, e?.requestId);
+  }
+  const out = new Headers({ "cache-control": "private, no-store" });
+  for (const h of ["content-type", "content-disposition", "content-security-policy", "x-content-sha256"]) {
+    const v = res.headers.get(h);
+    if (v) out.set(h, v);
+  }
+  return new Response(res.body, { status: 200, headers: out });
+}
+
+/**
+ * The auditor's client for /share/[token] pages: every call carries the share link's token
+ * (never a session, even if the browser also holds one) and the auditor's address and user
+ * agent, so the tenant's access log shows who read what. Only GETs under /v1/share exist.
+ */
+export function shareApi(event: Caller, token: string) {
+  const get = async <T>(path: string, query?: Query): Promise<T> => {
+    const res = await apiDownload(event, "GET", withQuery(`/v1/share${path}`, query), { token, userAgent: true });
+    return (await res.json()) as T;
+  };
+  return { get, download: (path: string) => apiDownload(event, "GET", `/v1/share${path}`, { token, userAgent: true }) };
+}
+
+/** In an auditor page's load: API failures as the share error page (410 expired/revoked, 404 unknown, 403 not granted). */
+export function raiseShare(e: unknown): never {
+  if (e instanceof ApiFailure) {
+    // A share token is never a session: a 401 means the address is not a share link at all.
+    if (e.status === 401) kitError(404, { message: "This is not a share link. Check the address you were given.", code: "NOT_FOUND" });
+    kitError(e.status, { message: e.message, code: e.code });
+  }
+  throw e;
+}
