@@ -50,6 +50,14 @@ async function expectDerivedEqualsFreshComputation(tenantId: string): Promise<vo
     expect(snap.boundaryFlows).toEqual(expected.boundaryFlows);
     expect(snap.stale).toEqual(expected.stale);
     expect(readMeta(sql, "drift_scan")).toBeNull();
+    // Every edge's end scopes equal the join with the stored decisions (edge-scopes.ts).
+    const mismatched = sql
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM flow_edges f LEFT JOIN decisions ds ON ds.uid = f.src_uid LEFT JOIN decisions dd ON dd.uid = f.dst_uid
+         WHERE f.src_scope IS NOT ds.scope OR f.dst_scope IS NOT dd.scope`,
+      )
+      .one().n;
+    expect(mismatched).toBe(0);
   });
 }
 

@@ -57,6 +57,14 @@ async function expectStoredEqualsFreshClassification(t: TestTenant): Promise<voi
     for (const d of fresh.values()) expect(stored.get(d.uid)).toEqual(JSON.parse(JSON.stringify(d)));
     expect(readMeta(sql, "dirty")).toBe("0");
     expect(JSON.parse(readMeta(sql, "summary")!)).toEqual(summary(sql));
+    // Every edge's end scopes equal the join with the stored decisions (edge-scopes.ts).
+    const mismatched = sql
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM flow_edges f LEFT JOIN decisions ds ON ds.uid = f.src_uid LEFT JOIN decisions dd ON dd.uid = f.dst_uid
+         WHERE f.src_scope IS NOT ds.scope OR f.dst_scope IS NOT dd.scope`,
+      )
+      .one().n;
+    expect(mismatched).toBe(0);
   });
 }
 

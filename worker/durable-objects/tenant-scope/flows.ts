@@ -17,15 +17,29 @@ export function mergeFlows(sql: SqlStorage, batch: FlowsBatch): MergedEdgeRow[] 
     }
     return uid;
   };
+  const scopes = new Map<string, string | null>();
+  const scopeOf = (uid: string | null): string | null => {
+    if (uid === null) return null;
+    let scope = scopes.get(uid);
+    if (scope === undefined) {
+      scope = sql.exec<{ scope: string }>("SELECT scope FROM decisions WHERE uid = ?", uid).toArray()[0]?.scope ?? null;
+      scopes.set(uid, scope);
+    }
+    return scope;
+  };
   const rows: MergedEdgeRow[] = [];
   for (const e of batch.edges) {
+    const srcUid = e.srcUid ?? uidOf(e.srcIp);
+    const dstUid = e.dstUid ?? uidOf(e.dstIp);
     const row = sql
       .exec<MergedEdgeRow>(
-        `INSERT INTO flow_edges (src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO flow_edges (src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid, src_scope, dst_scope)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (src_ip, dst_ip, dst_port, protocol, action) DO UPDATE SET
            packets = packets + excluded.packets, bytes = bytes + excluded.bytes, flows = flows + excluded.flows,
            first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
+           src_scope = CASE WHEN excluded.src_uid IS NULL THEN src_scope ELSE excluded.src_scope END,
+           dst_scope = CASE WHEN excluded.dst_uid IS NULL THEN dst_scope ELSE excluded.dst_scope END,
            src_uid = coalesce(excluded.src_uid, src_uid), dst_uid = coalesce(excluded.dst_uid, dst_uid)
          RETURNING rowid, src_ip, dst_ip, dst_port, protocol, action, packets, bytes, flows, first_seen, last_seen, src_uid, dst_uid`,
         e.srcIp,
@@ -38,8 +52,10 @@ export function mergeFlows(sql: SqlStorage, batch: FlowsBatch): MergedEdgeRow[] 
         e.flows,
         e.firstSeen,
         e.lastSeen,
-        e.srcUid ?? uidOf(e.srcIp),
-        e.dstUid ?? uidOf(e.dstIp),
+        srcUid,
+        dstUid,
+        scopeOf(srcUid),
+        scopeOf(dstUid),
       )
       .one();
     rows.push(row);

@@ -104,8 +104,11 @@ function commitScan(sql: SqlStorage, collectorId: string, scanId: string, now: n
   for (const r of routes) sql.exec("INSERT OR REPLACE INTO routes (id, table_uid, json) VALUES (?, ?, ?)", r.id, r.tableUid, JSON.stringify(r));
 
   // Flows seen before their resources were known get attributed now.
-  sql.exec("UPDATE flow_edges SET src_uid = (SELECT uid FROM ip_index WHERE ip = flow_edges.src_ip ORDER BY rank, uid LIMIT 1) WHERE src_uid IS NULL");
-  sql.exec("UPDATE flow_edges SET dst_uid = (SELECT uid FROM ip_index WHERE ip = flow_edges.dst_ip ORDER BY rank, uid LIMIT 1) WHERE dst_uid IS NULL");
+  // Their end's scope comes with the uid (edge-scopes.ts): the resource may have a decision already.
+  for (const side of ["src", "dst"] as const) {
+    const owner = `(SELECT uid FROM ip_index WHERE ip = flow_edges.${side}_ip ORDER BY rank, uid LIMIT 1)`;
+    sql.exec(`UPDATE flow_edges SET ${side}_uid = ${owner}, ${side}_scope = (SELECT scope FROM decisions WHERE uid = ${owner}) WHERE ${side}_uid IS NULL`);
+  }
 
   deleteStaging(sql, collectorId, scanId);
   sql.exec("UPDATE scans SET status = 'committed', committed_at = ? WHERE collector_id = ? AND scan_id = ?", now, ...key);
@@ -182,6 +185,6 @@ function removeResource(sql: SqlStorage, uid: string): void {
   sql.exec("DELETE FROM rules WHERE owner_uid = ?", uid);
   sql.exec("DELETE FROM routes WHERE table_uid = ?", uid);
   // Its flows stay (they happened) but no longer point at a resource that is gone.
-  sql.exec("UPDATE flow_edges SET src_uid = NULL WHERE src_uid = ?", uid);
-  sql.exec("UPDATE flow_edges SET dst_uid = NULL WHERE dst_uid = ?", uid);
+  sql.exec("UPDATE flow_edges SET src_uid = NULL, src_scope = NULL WHERE src_uid = ?", uid);
+  sql.exec("UPDATE flow_edges SET dst_uid = NULL, dst_scope = NULL WHERE dst_uid = ?", uid);
 }

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { buildNetworkModel, canReach, internetExposures, type NetworkModel } from "../../scope/reachability/index.js";
 import type { Override, ScopeDecision } from "../../scope/types.js";
 import { listDrift, recordOverrideEvent, resourceHistory } from "./drift.js";
+import { ensureEdgeScopes } from "./edge-scopes.js";
 import { mergeFlows } from "./flows.js";
 import { TenantGraph, type MergedEdgeRow } from "./graph.js";
 import type {
@@ -72,6 +73,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       this.sql.exec(TENANT_SCOPE_DDL);
+      ensureEdgeScopes(this.sql);
     });
   }
 

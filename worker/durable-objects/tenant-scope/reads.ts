@@ -184,11 +184,11 @@ export function listDecisions(sql: SqlStorage, filter: DecisionFilter): Page<Dec
   return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.uid]) : null };
 }
 
+/** Each edge carries its ends' scopes (edge-scopes.ts): no join with decisions. */
 const FLOW_VIEW_SELECT = `SELECT ${FLOW_EDGE_COLUMNS
   .split(", ")
   .map((c) => `f.${c}`)
-  .join(", ")}, ds.scope AS src_scope, dd.scope AS dst_scope
-  FROM flow_edges f LEFT JOIN decisions ds ON ds.uid = f.src_uid LEFT JOIN decisions dd ON dd.uid = f.dst_uid`;
+  .join(", ")}, f.src_scope, f.dst_scope FROM flow_edges f`;
 
 type FlowViewRow = FlowEdgeRow & { src_scope: string | null; dst_scope: string | null };
 const flowView = (row: FlowViewRow): FlowEdgeView => ({
@@ -240,9 +240,11 @@ export function listFlows(sql: SqlStorage, filter: FlowFilter): Page<FlowEdgeVie
   const where: string[] = [];
   const args: Binding[] = [];
   if (filter.uid) where.push("(f.src_uid = ? OR f.dst_uid = ?)"), args.push(filter.uid, filter.uid);
-  for (const [side, value] of [["s", filter.srcScope], ["d", filter.dstScope]] as const) {
-    if (value === "unmapped") where.push(`d${side}.uid IS NULL`);
-    else if (value) where.push(`d${side}.scope = ?`), args.push(value);
+  for (const [side, value] of [["src", filter.srcScope], ["dst", filter.dstScope]] as const) {
+    if (value === "unmapped") where.push(`f.${side}_scope IS NULL`);
+    // A literal, so the partial CDE index applies (SQLite cannot match a bound parameter to it).
+    else if (value === "cde") where.push(`f.${side}_scope = 'cde'`);
+    else if (value) where.push(`f.${side}_scope = ?`), args.push(value);
   }
   if (filter.port !== undefined) where.push("f.dst_port = ?"), args.push(filter.port);
   if (filter.protocol !== undefined) where.push("f.protocol = ?"), args.push(filter.protocol);

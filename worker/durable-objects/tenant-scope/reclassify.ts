@@ -4,6 +4,7 @@ import type { NetworkModel } from "../../scope/reachability/index.js";
 import type { ClassifierInput, Reason, Scope } from "../../scope/types.js";
 import { findViolations } from "../../scope/violations.js";
 import { recordDrift } from "./drift.js";
+import { setEndpointScope } from "./edge-scopes.js";
 import { hashText, type TenantGraph } from "./graph.js";
 import type { ClassificationTimings, DriftCause, DriftEventView, ScopeSummary } from "./interface.js";
 import { SHARED_REASONS, writeMeta } from "./schema.js";
@@ -56,7 +57,7 @@ export function classifyGraph(
   const t2 = Date.now();
 
   let shared: Reason | undefined;
-  const upserts: { uid: string; scope: Scope; confidence: number; text: string; hash: number }[] = [];
+  const upserts: { uid: string; scope: Scope; confidence: number; text: string; hash: number; scopeChanged: boolean }[] = [];
   for (const d of decisions.values()) {
     const only = d.reasons.length === 1 ? d.reasons[0]! : undefined;
     let text: string;
@@ -69,7 +70,7 @@ export function classifyGraph(
     const hash = hashText(text);
     const prev = graph.decisions.get(d.uid);
     if (prev && prev.scope === d.scope && prev.confidence === d.confidence && prev.hash === hash && prev.length === text.length) continue;
-    upserts.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, text, hash });
+    upserts.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, text, hash, scopeChanged: prev?.scope !== d.scope });
   }
   const removed: string[] = [];
   for (const uid of graph.decisions.keys()) if (!decisions.has(uid)) removed.push(uid);
@@ -87,8 +88,12 @@ export function classifyGraph(
         u.confidence,
         u.text,
       );
+      if (u.scopeChanged) setEndpointScope(sql, u.uid, u.scope);
     }
-    for (const uid of removed) sql.exec("DELETE FROM decisions WHERE uid = ?", uid);
+    for (const uid of removed) {
+      sql.exec("DELETE FROM decisions WHERE uid = ?", uid);
+      setEndpointScope(sql, uid, null);
+    }
     if (sharedText !== null && sharedText !== graph.sharedReason) writeMeta(sql, "shared_reason", sharedText);
     violations = syncViolations(sql, found, now);
     drift = recordDrift(sql, events, { cause: context.cause, scanId: context.scanId, at: now });

@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS flow_edges (
   last_seen INTEGER NOT NULL,
   src_uid TEXT,
   dst_uid TEXT,
+  -- The stored scope of each end (edge-scopes.ts); older objects get them by ALTER TABLE.
+  src_scope TEXT,
+  dst_scope TEXT,
   PRIMARY KEY (src_ip, dst_ip, dst_port, protocol, action)
 );
 CREATE INDEX IF NOT EXISTS flow_edges_src_uid ON flow_edges (src_uid, bytes);
