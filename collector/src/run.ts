@@ -14,8 +14,8 @@ import { FlowSummary } from "./flowlogs/summarize.js";
 import type { Logger } from "./log.js";
 import { discoverAwsAccounts } from "./providers/aws/accounts.js";
 import { discoverAws } from "./providers/aws/index.js";
-import { type AzureDiscoveryOptions, discoverAzure } from "./providers/azure/index.js";
-import { discoverGcp, type GcpDiscoveryOptions } from "./providers/gcp/index.js";
+import type { AzureDiscoveryOptions } from "./providers/azure/index.js";
+import type { GcpDiscoveryOptions } from "./providers/gcp/index.js";
 import { emptyInventory, type Inventory, mergeInventory } from "./providers/shared.js";
 import { type CollectorState, ensureStateDir, readJson, SeqAllocator, secretKeyBytes, writeFileAtomic } from "./state.js";
 import { COLLECTOR_VERSION } from "./version.js";
@@ -192,6 +192,8 @@ async function discoverAll(deps: RunDeps): Promise<Inventory> {
   }
   if (config.providers.includes("azure")) {
     try {
+      // Each cloud's SDKs load only when that cloud is configured (they are large).
+      const { discoverAzure } = await import("./providers/azure/index.js");
       mergeInventory(
         inv,
         await discoverAzure({
@@ -212,6 +214,7 @@ async function discoverAll(deps: RunDeps): Promise<Inventory> {
   }
   if (config.providers.includes("gcp")) {
     try {
+      const { discoverGcp } = await import("./providers/gcp/index.js");
       mergeInventory(inv, await discoverGcp({ projects: config.gcpProjects, ...(config.gcpApiEndpoint ? { apiEndpoint: config.gcpApiEndpoint } : {}), log, ...deps.gcpOptions }));
     } catch (err) {
       log.error("gcp discovery failed", { error: err as Error });

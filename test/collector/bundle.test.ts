@@ -4,7 +4,12 @@ import { join, resolve } from "node:path";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { writeFile } from "node:fs/promises";
+import { startArmServer } from "../../collector/sample-cloud/arm-server.js";
 import { startEc2Server } from "../../collector/sample-cloud/ec2-server.js";
+import { startGcpServer } from "../../collector/sample-cloud/gcp-server.js";
+import { azureModel, SUB_A, TENANT } from "./fixtures/azure-model.js";
+import { gcpModel, HOST } from "./fixtures/gcp-model.js";
 import { twoRegionModel } from "./fixtures/aws-model.js";
 import { startFakeApi } from "./fixtures/fake-api.js";
 
@@ -55,4 +60,39 @@ describe("collector bundle", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("the bundle discovers Azure (HTTPS ARM, Entra token) and GCP (Compute REST, metadata-server credentials)", async () => {
+    const bundle = join(ROOT, "dist/collector/cli.mjs");
+    if (!existsSync(bundle)) expect((await run(process.execPath, ["collector/build.mjs"])).code).toBe(0);
+    const arm = await startArmServer({ resources: azureModel() });
+    const gcp = await startGcpServer({ resources: gcpModel() });
+    const api = await startFakeApi();
+    const dir = await mkdtemp(join(tmpdir(), "psg-bundle-"));
+    try {
+      await writeFile(join(dir, "ca.pem"), arm.ca);
+      const host = gcp.url.replace("http://", "");
+      const res = await run(process.execPath, [bundle, "run", "--once"], {
+        PSG_STATE_DIR: join(dir, "state"),
+        PSG_API_URL: api.url,
+        PSG_ENROLL_TOKEN: "psg_enroll_0123456789abcdef",
+        PSG_AZURE_SUBSCRIPTIONS: SUB_A,
+        PSG_AZURE_ARM_ENDPOINT: arm.url,
+        PSG_AZURE_AUTHORITY_HOST: arm.url,
+        AZURE_TENANT_ID: TENANT,
+        AZURE_CLIENT_ID: "collector-app",
+        AZURE_CLIENT_SECRET: "collector-secret",
+        NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"),
+        PSG_GCP_PROJECTS: HOST,
+        PSG_GCP_API_ENDPOINT: gcp.url,
+        GCE_METADATA_HOST: host,
+        GCE_METADATA_IP: host,
+      });
+      expect(res.code, res.stderr.slice(-3000)).toBe(0);
+      const providers = new Set(api.received.flatMap((b) => (b.body.kind === "inventory" ? b.body.resources.map((r) => r.provider) : [])));
+      expect(providers).toEqual(new Set(["azure", "gcp"]));
+    } finally {
+      await Promise.all([arm.close(), gcp.close(), api.close()]);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });

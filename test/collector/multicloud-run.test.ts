@@ -95,7 +95,7 @@ describe("a run over AWS, Azure and GCP", () => {
       GCE_METADATA_IP: gcp.url.replace("http://", ""),
     };
     const res = await new Promise<{ code: number; stderr: string }>((done) =>
-      execFile(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "collector/src/cli.ts"), "run", "--once"], { cwd: ROOT, env, timeout: 90_000 }, (err, _o, stderr) =>
+      execFile(join(ROOT, "node_modules/.bin/tsx"), [join(ROOT, "collector/src/cli.ts"), "run", "--once"], { cwd: ROOT, env, timeout: 170_000 }, (err, _o, stderr) =>
         done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
       ),
     );
@@ -108,5 +108,5 @@ describe("a run over AWS, Azure and GCP", () => {
     const lines = res.stderr.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.some((l) => l.msg === "azure discovery finished")).toBe(true);
     expect(lines.some((l) => l.msg === "gcp discovery finished")).toBe(true);
-  });
+  }, 180_000);
 });

@@ -1,4 +1,12 @@
-import { FirewallsClient, ForwardingRulesClient, GlobalForwardingRulesClient, InstancesClient, NetworksClient, RoutesClient, SubnetworksClient } from "@google-cloud/compute";
+// The clients one by one, not the package index: the index also loads every other Compute
+// client and a 30 MB protobuf module, which the collector (REST transport) never uses.
+import { FirewallsClient } from "@google-cloud/compute/build/src/v1/firewalls_client.js";
+import { ForwardingRulesClient } from "@google-cloud/compute/build/src/v1/forwarding_rules_client.js";
+import { GlobalForwardingRulesClient } from "@google-cloud/compute/build/src/v1/global_forwarding_rules_client.js";
+import { InstancesClient } from "@google-cloud/compute/build/src/v1/instances_client.js";
+import { NetworksClient } from "@google-cloud/compute/build/src/v1/networks_client.js";
+import { RoutesClient } from "@google-cloud/compute/build/src/v1/routes_client.js";
+import { SubnetworksClient } from "@google-cloud/compute/build/src/v1/subnetworks_client.js";
 import type { AuthClient } from "google-auth-library";
 import type { ClientOptions } from "google-gax";
 import type { Logger } from "../../log.js";
