@@ -3,8 +3,9 @@ import { isAnywhere } from "./cidr.js";
 import type { KeywordHit, Signals } from "./declared.js";
 import { FlowTally, describeTally, resourceEvidence, ruleEvidence } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
+import type { EdgeSource } from "./edges.js";
 import { networkOf, type HotEdges, type ScopeGraph } from "./graph.js";
-import type { Evidence } from "./types.js";
+import type { Evidence, Reason } from "./types.js";
 
 /**
  * A payment word alone is a low-confidence candidate that seeds nothing. It is corroborated
@@ -16,60 +17,95 @@ export function keywordCandidates(signals: Signals, seed: Uint8Array): Uint8Arra
   return candidates;
 }
 
-export function keywordRule(graph: ScopeGraph, hot: HotEdges, seed: Uint8Array, candidates: Uint8Array, signals: Signals, found: Findings): void {
-  const n = graph.resources.length;
+/** For each candidate, a confirmed (seed) CDE component sharing one of its subnets, if any: static corroboration. */
+export interface SubnetPeer {
+  peer: number;
+  subnet: string;
+}
 
+export function keywordSubnetPeers(graph: ScopeGraph, seed: Uint8Array, candidates: Uint8Array): Map<number, SubnetPeer> {
+  const n = graph.resources.length;
   const seedInSubnet = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     if (!seed[i]) continue;
     for (const s of networkOf(graph.resources[i]!).subnets) if (!seedInSubnet.has(s)) seedInSubnet.set(s, i);
   }
+  const out = new Map<number, SubnetPeer>();
+  if (seedInSubnet.size === 0) return out;
+  for (let i = 0; i < n; i++) {
+    if (!candidates[i]) continue;
+    for (const s of networkOf(graph.resources[i]!).subnets) {
+      const p = seedInSubnet.get(s);
+      if (p !== undefined) {
+        out.set(i, { peer: p, subnet: s });
+        break;
+      }
+    }
+  }
+  return out;
+}
 
+/** Accepted traffic from a seed CDE component into each candidate, over the hot edges (one pass). */
+export function keywordInbound(graph: ScopeGraph, hot: HotEdges, seed: Uint8Array, candidates: Uint8Array): Map<number, FlowTally> {
   const inbound = new Map<number, FlowTally>();
   const { edges } = graph;
   for (let k = 0; k < hot.count; k++) {
     const d = hot.dst[k]!;
     if (!candidates[d] || !seed[hot.src[k]!]) continue;
     const j = hot.edge[k]!;
-    if (edges[j]!.action !== "accept") continue;
+    if (!edges.accepted(j)) continue;
     let t = inbound.get(d);
     if (t === undefined) inbound.set(d, (t = new FlowTally()));
     t.add(edges, j);
   }
+  return inbound;
+}
 
+/** The keyword reason of candidate `i`: corroborated by inbound CDE traffic and/or a shared subnet, or not. */
+export function keywordReason(graph: ScopeGraph, edges: EdgeSource, i: number, hit: KeywordHit, tally: FlowTally | undefined, subnetPeer: SubnetPeer | undefined): Reason {
+  const r = graph.resources[i]!;
+  const kwEvidence = keywordEvidence(hit);
+  if (tally === undefined && subnetPeer === undefined) {
+    return makeReason("cde.keyword", `Name or tag suggests payment data ("${hit.keyword}") but nothing corroborates it; confirm with a tag or override`, [kwEvidence]);
+  }
+  const evidence: Evidence[] = [kwEvidence];
+  const why: string[] = [];
+  if (tally !== undefined) {
+    for (const uid of tally.peers(edges, r.uid)) evidence.push(resourceEvidence(uid, "confirmed CDE component sending to this resource"));
+    evidence.push(...tally.evidence(edges));
+    why.push(`receives accepted traffic from the CDE (${describeTally(tally)})`);
+  }
+  if (subnetPeer !== undefined) {
+    evidence.push(resourceEvidence(graph.resources[subnetPeer.peer]!.uid, `confirmed CDE component in the same subnet ${subnetPeer.subnet}`));
+    why.push(`shares subnet ${subnetPeer.subnet} with a confirmed CDE component`);
+  }
+  return makeReason("cde.keyword_corroborated", `Name or tag suggests payment data ("${hit.keyword}") and it ${why.join(" and ")}`, evidence);
+}
+
+export interface KeywordResult {
+  /** Per candidate index, its keyword reason. */
+  reasons: Map<number, Reason>;
+  /** Candidates corroborated (by traffic or subnet): what the confirmed CDE set depends on. */
+  corroborated: Uint8Array;
+  subnetPeers: Map<number, SubnetPeer>;
+}
+
+export function keywordRule(graph: ScopeGraph, hot: HotEdges, seed: Uint8Array, candidates: Uint8Array, signals: Signals, found: Findings): KeywordResult {
+  const n = graph.resources.length;
+  const subnetPeers = keywordSubnetPeers(graph, seed, candidates);
+  const inbound = keywordInbound(graph, hot, seed, candidates);
+  const reasons = new Map<number, Reason>();
+  const corroborated = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     if (!candidates[i]) continue;
-    const hit = signals.keyword[i]!;
-    const r = graph.resources[i]!;
-    const kwEvidence = keywordEvidence(hit);
-    let subnetPeer: number | undefined;
-    let subnet = "";
-    for (const s of networkOf(r).subnets) {
-      const p = seedInSubnet.get(s);
-      if (p !== undefined) {
-        subnetPeer = p;
-        subnet = s;
-        break;
-      }
-    }
     const tally = inbound.get(i);
-    if (tally === undefined && subnetPeer === undefined) {
-      found.add(i, makeReason("cde.keyword", `Name or tag suggests payment data ("${hit.keyword}") but nothing corroborates it; confirm with a tag or override`, [kwEvidence]));
-      continue;
-    }
-    const evidence: Evidence[] = [kwEvidence];
-    const why: string[] = [];
-    if (tally !== undefined) {
-      for (const uid of tally.peers(edges, r.uid)) evidence.push(resourceEvidence(uid, "confirmed CDE component sending to this resource"));
-      evidence.push(...tally.evidence(edges));
-      why.push(`receives accepted traffic from the CDE (${describeTally(tally)})`);
-    }
-    if (subnetPeer !== undefined) {
-      evidence.push(resourceEvidence(graph.resources[subnetPeer]!.uid, `confirmed CDE component in the same subnet ${subnet}`));
-      why.push(`shares subnet ${subnet} with a confirmed CDE component`);
-    }
-    found.add(i, makeReason("cde.keyword_corroborated", `Name or tag suggests payment data ("${hit.keyword}") and it ${why.join(" and ")}`, evidence));
+    const peer = subnetPeers.get(i);
+    if (tally !== undefined || peer !== undefined) corroborated[i] = 1;
+    const reason = keywordReason(graph, graph.edges, i, signals.keyword[i]!, tally, peer);
+    reasons.set(i, reason);
+    found.add(i, reason);
   }
+  return { reasons, corroborated, subnetPeers };
 }
 
 function keywordEvidence(hit: KeywordHit): Evidence {

@@ -1,5 +1,6 @@
 import type { ClassifierInput, RuleId, Scope, ScopeDecision } from "./types.js";
 import { CONFIRMED_CDE_CONFIDENCE } from "./catalog.js";
+import { edgeSource } from "./edges.js";
 import { networkOf, uidFilter } from "./graph.js";
 import { stableHash } from "./hash.js";
 import type { Severity } from "./violations.js";
@@ -80,21 +81,26 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
   const flows = new Map<string, ScanSnapshot["boundaryFlows"][number]>();
   if (cde.size > 0) {
     const isCdeUid = uidFilter(cde);
-    for (const e of input.edges) {
-      if (e.action !== "accept") continue;
-      const s = isCdeUid(e.srcUid);
-      const d = isCdeUid(e.dstUid);
+    const edges = edgeSource(input.edges);
+    for (let j = 0; j < edges.length; j++) {
+      if (!edges.accepted(j)) continue;
+      const srcUid = edges.srcUid(j);
+      const dstUid = edges.dstUid(j);
+      const s = isCdeUid(srcUid);
+      const d = isCdeUid(dstUid);
       if (s === d) continue;
-      const cdeUid = s ? e.srcUid! : e.dstUid!;
-      const otherUid = s ? e.dstUid : e.srcUid;
-      const other = otherUid ?? `ip:${s ? e.dstIp : e.srcIp}`;
-      const key = `${s ? cdeUid : other}>${s ? other : cdeUid}:${e.dstPort}/${e.protocol}`;
+      const cdeUid = s ? srcUid! : dstUid!;
+      const otherUid = s ? dstUid : srcUid;
+      const other = otherUid ?? `ip:${s ? edges.dstIp(j) : edges.srcIp(j)}`;
+      const dstPort = edges.dstPort(j);
+      const protocol = edges.protocol(j);
+      const key = `${s ? cdeUid : other}>${s ? other : cdeUid}:${dstPort}/${protocol}`;
       const held = flows.get(key);
       if (held) {
-        held.bytes += e.bytes;
-        held.lastSeen = Math.max(held.lastSeen, e.lastSeen);
+        held.bytes += edges.bytes(j);
+        held.lastSeen = Math.max(held.lastSeen, edges.lastSeen(j));
       } else {
-        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (decisions.get(otherUid)?.scope ?? "unmapped"), dstPort: e.dstPort, protocol: e.protocol, bytes: e.bytes, lastSeen: e.lastSeen });
+        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (decisions.get(otherUid)?.scope ?? "unmapped"), dstPort, protocol, bytes: edges.bytes(j), lastSeen: edges.lastSeen(j) });
       }
     }
   }

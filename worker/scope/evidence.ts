@@ -1,5 +1,6 @@
 import type { FlowEdge, Rule } from "../../contract/index.js";
 import { EVIDENCE_CAP } from "./catalog.js";
+import type { EdgeSource } from "./edges.js";
 import type { Evidence } from "./types.js";
 
 /**
@@ -17,20 +18,21 @@ export class FlowTally {
   /** Distinct service labels seen ("DNS", "SSH"), at most EVIDENCE_CAP. */
   readonly labels: string[] = [];
 
-  add(edges: readonly FlowEdge[], j: number, label?: string): void {
-    const e = edges[j]!;
+  add(edges: EdgeSource, j: number, label?: string): void {
     this.edgeCount++;
-    this.packets += e.packets;
-    this.bytes += e.bytes;
-    this.flows += e.flows;
-    if (e.firstSeen < this.firstSeen) this.firstSeen = e.firstSeen;
-    if (e.lastSeen > this.lastSeen) this.lastSeen = e.lastSeen;
+    this.packets += edges.packets(j);
+    this.bytes += edges.bytes(j);
+    this.flows += edges.flows(j);
+    const first = edges.firstSeen(j);
+    const last = edges.lastSeen(j);
+    if (first < this.firstSeen) this.firstSeen = first;
+    if (last > this.lastSeen) this.lastSeen = last;
     if (label !== undefined && this.labels.length < EVIDENCE_CAP && !this.labels.includes(label)) this.labels.push(label);
     const top = this.top;
-    if (top.length === EVIDENCE_CAP && outranks(edges[top[top.length - 1]!]!, e)) return;
+    if (top.length === EVIDENCE_CAP && outranks(edges, top[top.length - 1]!, j)) return;
     let k = top.length;
     if (k === EVIDENCE_CAP) k--;
-    while (k > 0 && outranks(e, edges[top[k - 1]!]!)) {
+    while (k > 0 && outranks(edges, j, top[k - 1]!)) {
       top[k] = top[k - 1]!;
       k--;
     }
@@ -38,8 +40,8 @@ export class FlowTally {
   }
 
   /** The listed edges (largest first) followed by the totals over all of them. */
-  evidence(edges: readonly FlowEdge[]): Evidence[] {
-    const out: Evidence[] = this.top.map((j) => flowEvidence(edges[j]!));
+  evidence(edges: EdgeSource): Evidence[] {
+    const out: Evidence[] = this.top.map((j) => flowEvidence(edges.edge(j)));
     out.push({
       type: "flow_totals",
       edges: this.edgeCount,
@@ -54,11 +56,11 @@ export class FlowTally {
   }
 
   /** uids of the other ends of the listed edges, in listed order, each once. */
-  peers(edges: readonly FlowEdge[], self: string): string[] {
+  peers(edges: EdgeSource, self: string): string[] {
     const out: string[] = [];
     for (const j of this.top) {
-      const e = edges[j]!;
-      const other = e.srcUid === self ? e.dstUid : e.srcUid;
+      const src = edges.srcUid(j);
+      const other = src === self ? edges.dstUid(j) : src;
       if (other !== undefined && !out.includes(other)) out.push(other);
     }
     return out;
@@ -66,15 +68,24 @@ export class FlowTally {
 }
 
 /** Edge order for evidence: more bytes, then more packets, then addresses — never input order. */
-function outranks(a: FlowEdge, b: FlowEdge): boolean {
-  if (a.bytes !== b.bytes) return a.bytes > b.bytes;
-  if (a.packets !== b.packets) return a.packets > b.packets;
-  if (a.srcIp !== b.srcIp) return a.srcIp < b.srcIp;
-  if (a.dstIp !== b.dstIp) return a.dstIp < b.dstIp;
-  if (a.dstPort !== b.dstPort) return a.dstPort < b.dstPort;
-  if (a.protocol !== b.protocol) return a.protocol < b.protocol;
-  if (a.action !== b.action) return a.action < b.action;
-  return a.firstSeen < b.firstSeen;
+function outranks(edges: EdgeSource, a: number, b: number): boolean {
+  const ab = edges.bytes(a);
+  const bb = edges.bytes(b);
+  if (ab !== bb) return ab > bb;
+  const ap = edges.packets(a);
+  const bp = edges.packets(b);
+  if (ap !== bp) return ap > bp;
+  const as = edges.srcIp(a);
+  const bs = edges.srcIp(b);
+  if (as !== bs) return as < bs;
+  const ad = edges.dstIp(a);
+  const bd = edges.dstIp(b);
+  if (ad !== bd) return ad < bd;
+  if (edges.dstPort(a) !== edges.dstPort(b)) return edges.dstPort(a) < edges.dstPort(b);
+  if (edges.protocol(a) !== edges.protocol(b)) return edges.protocol(a) < edges.protocol(b);
+  // "accept" < "reject"
+  if (edges.accepted(a) !== edges.accepted(b)) return edges.accepted(a);
+  return edges.firstSeen(a) < edges.firstSeen(b);
 }
 
 export function flowEvidence(e: FlowEdge): Evidence {

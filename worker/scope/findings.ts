@@ -18,6 +18,9 @@ export class Findings {
   /** Highest confidence of a computed (not declared) cde reason. */
   readonly cdeConfidence: Float64Array;
 
+  /** When set, every reason added is also appended here (per index): how the classifier keeps the reasons of one phase. */
+  record: (Reason[] | undefined)[] | undefined;
+
   constructor(readonly size: number) {
     this.reasons = new Array<Reason[] | undefined>(size);
     this.declared = new Array<Scope | undefined>(size);
@@ -28,6 +31,11 @@ export class Findings {
     const list = this.reasons[i];
     if (list === undefined) this.reasons[i] = [reason];
     else list.push(reason);
+    if (this.record !== undefined) {
+      const kept = this.record[i];
+      if (kept === undefined) this.record[i] = [reason];
+      else kept.push(reason);
+    }
     if (reason.scope === "cde" && reason.rule !== "override.manual" && reason.rule !== "tag.pci_scope" && reason.confidence > this.cdeConfidence[i]!) {
       this.cdeConfidence[i] = reason.confidence;
     }

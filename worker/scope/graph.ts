@@ -1,5 +1,6 @@
-import type { FlowEdge, Resource, Rule } from "../../contract/index.js";
+import type { Resource, Rule } from "../../contract/index.js";
 import { ipv4ToInt } from "./cidr.js";
+import { EdgeTable, FlowEdgeArray, edgeSource, type EdgeSource } from "./edges.js";
 import type { ClassifierInput } from "./types.js";
 
 /** Kinds that are network plumbing rather than systems that send or receive traffic. */
@@ -11,7 +12,7 @@ const INFRASTRUCTURE_KINDS = new Set<string>([
 export interface ScopeGraph {
   resources: readonly Resource[];
   index: ReadonlyMap<string, number>;
-  edges: readonly FlowEdge[];
+  edges: EdgeSource;
   rulesByOwner: ReadonlyMap<string, readonly Rule[]>;
   /** Resource indices per security group / network uid; built on first use (only configured-path needs them). */
   membersByGroup(): ReadonlyMap<string, readonly number[]>;
@@ -61,7 +62,7 @@ export function buildGraph(input: ClassifierInput): ScopeGraph {
   }
 
   return {
-    resources, index, edges: input.edges, rulesByOwner, isSystem,
+    resources, index, edges: edgeSource(input.edges), rulesByOwner, isSystem,
     membersByGroup: members("securityGroups"), membersByNetwork: members("networks"),
   };
 }
@@ -103,6 +104,38 @@ export function uidFilter(uids: Iterable<string>): (uid: string | undefined) => 
 }
 
 export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
+  const out = new HotList();
+  const edges = graph.edges;
+  if (edges instanceof EdgeTable) hotTableEdges(graph, edges, hot, out);
+  else if (edges instanceof FlowEdgeArray) hotArrayEdges(graph, edges, hot, out);
+  else throw new Error("unsupported edge source");
+  return out.done();
+}
+
+class HotList {
+  cap = 1024;
+  count = 0;
+  edge = new Int32Array(this.cap);
+  src = new Int32Array(this.cap);
+  dst = new Int32Array(this.cap);
+  push(j: number, s: number, d: number): void {
+    if (this.count === this.cap) {
+      this.cap *= 2;
+      this.edge = grow(this.edge, this.cap);
+      this.src = grow(this.src, this.cap);
+      this.dst = grow(this.dst, this.cap);
+    }
+    this.edge[this.count] = j;
+    this.src[this.count] = s;
+    this.dst[this.count] = d;
+    this.count++;
+  }
+  done(): HotEdges {
+    return { count: this.count, edge: this.edge, src: this.src, dst: this.dst };
+  }
+}
+
+function hotArrayEdges(graph: ScopeGraph, source: FlowEdgeArray, hot: Uint8Array, out: HotList): void {
   const hotIndex = new Map<string, number>();
   const hotPrints = new Uint8Array(65536);
   for (let i = 0; i < hot.length; i++) {
@@ -111,13 +144,9 @@ export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
     hotIndex.set(uid, i);
     hotPrints[fingerprint(uid)] = 1;
   }
-  let cap = 1024;
-  let edge = new Int32Array(cap);
-  let src = new Int32Array(cap);
-  let dst = new Int32Array(cap);
-  let count = 0;
-  if (hotIndex.size === 0) return { count, edge, src, dst };
-  const { edges, index } = graph;
+  if (hotIndex.size === 0) return;
+  const { index } = graph;
+  const edges = source.edges;
   for (let j = 0; j < edges.length; j++) {
     const e = edges[j]!;
     const su = e.srcUid;
@@ -132,18 +161,39 @@ export function hotEdges(graph: ScopeGraph, hot: Uint8Array): HotEdges {
     s ??= index.get(su);
     d ??= index.get(du);
     if (s === undefined || d === undefined || s === d) continue;
-    if (count === cap) {
-      cap *= 2;
-      edge = grow(edge, cap);
-      src = grow(src, cap);
-      dst = grow(dst, cap);
-    }
-    edge[count] = j;
-    src[count] = s;
-    dst[count] = d;
-    count++;
+    out.push(j, s, d);
   }
-  return { count, edge, src, dst };
+}
+
+/**
+ * Resource index per uid id of an edge table (-1: not a resource). The table interns uids,
+ * so a pass over its edges needs one Map lookup per distinct uid, none per edge.
+ */
+export function resourceIndexOfUids(graph: ScopeGraph, table: EdgeTable, known?: Int32Array): Int32Array {
+  const uids = table.uidList;
+  if (known !== undefined && known.length === uids.length) return known;
+  const out = new Int32Array(uids.length);
+  const from = known === undefined ? 0 : known.length;
+  if (known !== undefined) out.set(known);
+  for (let u = from; u < uids.length; u++) out[u] = graph.index.get(uids[u]!) ?? -1;
+  return out;
+}
+
+function hotTableEdges(graph: ScopeGraph, table: EdgeTable, hot: Uint8Array, out: HotList): void {
+  let any = false;
+  for (let i = 0; i < hot.length && !any; i++) any = hot[i] === 1;
+  if (!any) return;
+  const res = resourceIndexOfUids(graph, table);
+  const n = table.length;
+  for (let j = 0; j < n; j++) {
+    const su = table.srcUidIdOf(j);
+    const du = table.dstUidIdOf(j);
+    if (su < 0 || du < 0) continue;
+    const s = res[su]!;
+    const d = res[du]!;
+    if (s < 0 || d < 0 || s === d || (!hot[s] && !hot[d])) continue;
+    out.push(j, s, d);
+  }
 }
 
 function grow(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {

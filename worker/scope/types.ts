@@ -1,5 +1,6 @@
 import type { FlowEdge, Resource, Route, Rule } from "../../contract/index.js";
 import type { RuleId } from "./catalog.js";
+import type { EdgeTable } from "./edges.js";
 
 export type { RuleId } from "./catalog.js";
 
@@ -81,8 +82,11 @@ export interface ClassifierInput {
   resources: readonly Resource[];
   rules: readonly Rule[];
   routes: readonly Route[];
-  /** Flow edges with srcUid/dstUid filled in wherever the address maps to a resource. */
-  edges: readonly FlowEdge[];
+  /**
+   * Flow edges with srcUid/dstUid filled in wherever the address maps to a resource: as
+   * objects, or as an `EdgeTable` (columns, ~40 bytes per edge; what `reclassifyTouched` needs).
+   */
+  edges: readonly FlowEdge[] | EdgeTable;
   overrides: readonly Override[];
   /** Unix ms, used for override expiry; passed in so classification stays pure. */
   now: number;

@@ -1,4 +1,5 @@
-import type { FlowEdge, Resource } from "../../contract/index.js";
+import type { Resource } from "../../contract/index.js";
+import { edgeSource, type EdgeSource } from "./edges.js";
 import { CONFIRMED_CDE_CONFIDENCE, EVIDENCE_CAP } from "./catalog.js";
 import { FlowTally, resourceEvidence } from "./evidence.js";
 import { stableHash } from "./hash.js";
@@ -104,23 +105,22 @@ export function findViolations(input: ClassifierInput, decisions: ReadonlyMap<st
     }
   }
 
-  out.push(...unmappedToCde(input.edges, cde, model));
+  out.push(...unmappedToCde(edgeSource(input.edges), cde, model));
   return out.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function unmappedToCde(edges: readonly FlowEdge[], cde: ReadonlySet<string>, model: NetworkModel): Violation[] {
+function unmappedToCde(edges: EdgeSource, cde: ReadonlySet<string>, model: NetworkModel): Violation[] {
   if (cde.size === 0) return [];
   const groups = new Map<string, { cdeUid: string; ip: string; tally: FlowTally }>();
   const isCdeUid = uidFilter(cde);
   for (let j = 0; j < edges.length; j++) {
-    const e = edges[j]!;
-    if (e.action !== "accept") continue;
-    const s = e.srcUid;
-    const d = e.dstUid;
+    if (!edges.accepted(j)) continue;
+    const s = edges.srcUid(j);
+    const d = edges.dstUid(j);
     if ((s === undefined) === (d === undefined)) continue;
     const cdeUid = s ?? d!;
     if (!isCdeUid(cdeUid)) continue;
-    const ip = s === undefined ? e.srcIp : e.dstIp;
+    const ip = s === undefined ? edges.srcIp(j) : edges.dstIp(j);
     const key = `${cdeUid}\u0000${ip}`;
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = { cdeUid, ip, tally: new FlowTally() }));
