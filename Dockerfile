@@ -1,6 +1,10 @@
-# PCI Scope Guard collector: one bundled file on node:22-slim, running as a non-root user.
+# PCI Scope Guard collector: one bundled file on node:22-slim, running as a non-root user;
+# the root file system can be read-only (state lives only in the /var/lib/psg volume).
 #   docker build -t psg-collector .
-#   docker run -v psg:/var/lib/psg -e PSG_API_URL=... -e PSG_ENROLL_TOKEN=... -e AWS_REGION=... psg-collector run
+#   docker run --read-only -v psg:/var/lib/psg -e PSG_API_URL=... -e PSG_ENROLL_TOKEN=... -e AWS_REGION=... psg-collector run
+#   ... -e PSG_AZURE_SUBSCRIPTIONS=... -e AZURE_TENANT_ID=... -e AZURE_CLIENT_ID=... -e AZURE_CLIENT_SECRET=...   (Azure)
+#   ... -e PSG_GCP_PROJECTS=...   (GCP, with workload identity / GOOGLE_APPLICATION_CREDENTIALS)
+# One line per cloud in docs/collector.md.
 
 FROM node:22-slim AS build
 WORKDIR /src
