@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import type { FlowEdge, Resource } from "../../contract/index.js";
+import { classify, classifyWithState, EdgeTable, reclassifyTouched, tenantContext } from "../../worker/scope/classify.js";
+import { scanSnapshot } from "../../worker/scope/drift.js";
+import type { ScopeDecision } from "../../worker/scope/types.js";
+import { findViolations } from "../../worker/scope/violations.js";
+import { cdeDb, edge, input, resource } from "./builders.js";
+import { PORTS, prng, randomTenant } from "./random-tenant.js";
+
+const json = (m: ReadonlyMap<string, ScopeDecision>) => JSON.stringify([...m]);
+
+/** A flows batch as the Durable Object applies it: new edges appended, existing ones merged in place. */
+function randomBatch(rnd: () => number, systems: readonly Resource[], current: readonly FlowEdge[]): { add: FlowEdge[]; update: [number, FlowEdge][] } {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const add: FlowEdge[] = [];
+  const update: [number, FlowEdge][] = [];
+  const adds = Math.floor(rnd() * 6);
+  for (let k = 0; k < adds; k++) {
+    const from = pick(systems);
+    const to = pick(systems);
+    const packets = 1 + Math.floor(rnd() * 3);
+    const e: FlowEdge = {
+      srcIp: from.network.privateIps[0]!, dstIp: to.network.privateIps[0]!, dstPort: pick(PORTS), protocol: rnd() < 0.8 ? 6 : 17,
+      action: rnd() < 0.85 ? "accept" : "reject", packets, bytes: Math.floor(rnd() * 5) * 100, flows: 1, firstSeen: 1000, lastSeen: 1000 + Math.floor(rnd() * 10),
+      srcUid: from.uid, dstUid: to.uid,
+    };
+    if (rnd() < 0.05) delete e.dstUid;
+    if (rnd() < 0.03) delete e.srcUid;
+    add.push(e);
+  }
+  const updates = current.length === 0 ? 0 : Math.floor(rnd() * 4);
+  for (let k = 0; k < updates; k++) {
+    const j = Math.floor(rnd() * current.length);
+    const old = current[j]!;
+    const e: FlowEdge = { ...old, packets: old.packets + 1, bytes: old.bytes + Math.floor(rnd() * 3) * 100, flows: old.flows + 1, lastSeen: old.lastSeen + 5 };
+    // A late uid mapping, now and then a changed action: whatever the merge leaves, the index follows.
+    if (e.dstUid === undefined && rnd() < 0.5) e.dstUid = pick(systems).uid;
+    if (rnd() < 0.1) e.action = e.action === "accept" ? "reject" : "accept";
+    if (rnd() < 0.05) e.srcUid = pick(systems).uid;
+    update.push([j, e]);
+  }
+  return { add, update };
+}
+
+const SEEDS = Array.from({ length: 30 }, (_, k) => k * 104729 + 3);
+
+describe("incremental reclassification after a flows batch", () => {
+  const totals = { incremental: 0, cdeChanged: 0, flowData: 0, changedDecisions: 0 };
+
+  it.each(SEEDS)("seed %i: full classification after each batch == previous decisions patched with reclassifyTouched, byte for byte", (seed) => {
+    const tenant = randomTenant(seed, 20 + (seed % 50));
+    const rnd = prng(seed ^ 0x5eed);
+    const systems = tenant.resources.filter((r) => r.kind !== "subnet" && r.kind !== "security_group" && r.kind !== "network_acl" && r.kind !== "network");
+    // Some tenants start without flow data: their first batch flips no_path confidence tenant-wide.
+    const mirror: FlowEdge[] = seed % 4 === 0 ? [] : tenant.edges.slice(0, Math.floor(tenant.edges.length / 2));
+    const table = EdgeTable.from(mirror);
+    let { state } = classifyWithState({ ...tenant, edges: table });
+    expect(json(state.decisions)).toBe(json(classify({ ...tenant, edges: mirror })));
+
+    for (let b = 0; b < 15; b++) {
+      const { add, update } = randomBatch(rnd, systems, mirror);
+      const touched = new Set<string>();
+      for (const [j, e] of update) {
+        mirror[j] = e;
+        table.set(j, e, touched);
+      }
+      for (const e of add) {
+        mirror.push(e);
+        table.push(e, touched);
+      }
+      const before = new Map(state.decisions);
+      const r = reclassifyTouched(state, table, touched);
+      const full = classify({ ...tenant, edges: mirror });
+      if (r.fullRequired) {
+        if (r.why === "cde_changed") totals.cdeChanged++;
+        else totals.flowData++;
+        // Nothing was patched.
+        expect(json(state.decisions)).toBe(json(before));
+        state = classifyWithState({ ...tenant, edges: table }).state;
+      } else {
+        totals.incremental++;
+        const parts = new Set(tenant.resources.filter((x) => x.parent !== undefined && touched.has(x.parent)).map((x) => x.uid));
+        for (const uid of r.decisions.keys()) expect(touched.has(uid) || parts.has(uid), uid).toBe(true);
+        for (const [uid, d] of r.decisions) if (JSON.stringify(before.get(uid)) !== JSON.stringify(d)) totals.changedDecisions++;
+      }
+      for (const [uid, d] of full) expect(JSON.stringify(state.decisions.get(uid)), `${uid} after batch ${b}`).toBe(JSON.stringify(d));
+      expect(json(state.decisions)).toBe(json(full));
+    }
+  });
+
+  it("the seeds exercise every branch: incremental patches that change decisions, CDE changes and the first flow data", () => {
+    expect(totals.incremental).toBeGreaterThan(100);
+    expect(totals.changedDecisions).toBeGreaterThan(20);
+    expect(totals.cdeChanged).toBeGreaterThan(0);
+    expect(totals.flowData).toBeGreaterThan(0);
+  });
+});
+
+describe("EdgeTable", () => {
+  it("classifies exactly as FlowEdge[] does, and so do violations and the drift snapshot", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const tenant = randomTenant(seed * 31, 60);
+      const table = EdgeTable.from(tenant.edges);
+      const a = classifyWithState(tenant);
+      const b = classifyWithState({ ...tenant, edges: table });
+      expect(json(b.decisions)).toBe(json(a.decisions));
+      expect(JSON.stringify(findViolations({ ...tenant, edges: table }, b.decisions, b.model))).toBe(JSON.stringify(findViolations(tenant, a.decisions, a.model)));
+      expect(JSON.stringify(scanSnapshot({ ...tenant, edges: table }, b.decisions))).toBe(JSON.stringify(scanSnapshot(tenant, a.decisions)));
+    }
+  });
+
+  it("round-trips edges, widens counters past 32 bits, and keeps the per-uid index in edge order through updates", () => {
+    const a = resource("a");
+    const b = resource("b");
+    const c = resource("c");
+    const edges = [edge(a, b), edge(b, c, { bytes: 2 ** 40 + 3 }), { ...edge(c, a), dstUid: undefined } as FlowEdge, edge(a, a), edge(c, b)];
+    delete edges[2]!.dstUid;
+    const t = EdgeTable.from(edges.slice(0, 2));
+    const touched = new Set<string>();
+    for (const e of edges.slice(2)) t.push(e, touched);
+    expect([...touched].sort()).toEqual(["a", "b", "c"]);
+    expect([...t]).toEqual(edges);
+    expect(t.bytes(1)).toBe(2 ** 40 + 3);
+    expect(t.edgesOf("a")).toEqual([0, 3]);
+    expect(t.edgesOf("c")).toEqual([1, 2, 4]);
+    // Edge 2 gets its destination mapped later, to a: it joins a's list in order.
+    const later = new Set<string>();
+    t.set(2, { ...edges[2]!, dstUid: "a", bytes: 5 }, later);
+    expect([...later].sort()).toEqual(["a", "c"]);
+    expect(t.edgesOf("a")).toEqual([0, 2, 3]);
+    // And moves from c to b at its source.
+    t.set(2, { ...edges[2]!, srcUid: "b", dstUid: "a" });
+    expect(t.edgesOf("c")).toEqual([1, 4]);
+    expect(t.edgesOf("b")).toEqual([0, 1, 2, 4]);
+    expect(t.edge(2)).toEqual({ ...edges[2]!, srcUid: "b", dstUid: "a" });
+  });
+});
+
+describe("out_of_scope.no_path quotes no tenant-wide count", () => {
+  it("an edge between two other resources leaves an out-of-scope decision byte-identical; tenantContext has the counts", () => {
+    const db = cdeDb("db");
+    const [x, y, z] = [resource("x"), resource("y"), resource("z")];
+    const one = classifyWithState(input({ resources: [db, x, y, z], edges: [edge(x, y)] }));
+    const two = classify(input({ resources: [db, x, y, z], edges: [edge(x, y), edge(y, x), edge(x, y, { port: 80 })] }));
+    expect(JSON.stringify(two.get("z"))).toBe(JSON.stringify(one.decisions.get("z")));
+    expect(one.decisions.get("z")).toMatchObject({ scope: "out_of_scope", confidence: 0.7 });
+    const ctx = tenantContext(one.state);
+    expect(ctx).toMatchObject({ flowEdges: 1, mappedEdges: 1, cdeComponents: 1, cdeGroups: 1, hasFlowData: true });
+    expect(ctx.checked).toContain("1 flow edges");
+  });
+});
