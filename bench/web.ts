@@ -110,6 +110,7 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addCookies([{ name: "psg_session", value: signup.token, url: web.url, httpOnly: true, secure: true, sameSite: "Lax" }]);
     const page = await context.newPage();
+    page.setDefaultTimeout(180_000);
     const tti: Figure[] = [];
     for (const [label, path] of [["overview /", "/"], ["inventory /inventory (100 rows)", "/inventory"], ["inventory /inventory?limit=500", "/inventory?limit=500"], ["boundary map /map", "/map"], ["violations /violations", "/violations"]] as const) {
       await page.goto(`${web.url}${path}`); // warm: the object loads, the bundle is cached like a returning user's

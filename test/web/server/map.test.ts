@@ -7,7 +7,8 @@ import { GET as mapExport } from "../../../web/src/routes/(app)/map/export.svg/+
 import type { FlowEdgeView, ResourceListItem, Scope } from "../../../web/src/lib/types.js";
 import { ARN, seededTenant } from "../../worker/fixtures.js";
 import { signUpOwner } from "../../worker/routes/auth/accounts.js";
-import { platform, thrown } from "./platform.js";
+import { classifiedTenant, platform, thrown } from "./platform.js";
+import { call } from "../../worker/helpers.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -81,7 +82,7 @@ describe("boundary map layout in workerd (elkjs bundled)", () => {
 
 describe("map page and export", () => {
   async function tenantEvent(url: string) {
-    const t = await seededTenant();
+    const t = await classifiedTenant(seededTenant(), call);
     return { t, event: { platform, url: new URL(url), request: new Request(url), params: {}, locals: { sessionToken: t.admin, me: { tenant: { name: "Seeded" } } } } as Any };
   }
 
@@ -111,5 +112,21 @@ describe("map page and export", () => {
     const empty: Any = { ...event, locals: { sessionToken: owner.token, me: { tenant: { name: "Empty" } } } };
     expect(((await mapLoad(empty)) as Any).svg).toBe("");
     expect(await thrown(() => mapExport(empty))).toMatchObject({ status: 404 });
+  });
+});
+
+describe("boundary map at scale (pure)", () => {
+  it("folds past MAX_NODES boxes: non-CDE per account first, the CDE only if still too many", async () => {
+    const { MAX_NODES } = await import("../../../web/src/lib/map/graph.js");
+    const rs = [res("db", "cde")];
+    const fl: FlowEdgeView[] = [];
+    for (let i = 0; i < 400; i++) {
+      rs.push(res(`c${i}`, "connected", { account: String(i % 3) }));
+      fl.push(flow(`c${i}`, "db", 5432, 10));
+    }
+    const m = buildBoundaryMap(rs, fl, ALL);
+    expect(m.nodes.length).toBeLessThanOrEqual(MAX_NODES);
+    expect(m.nodes.map((n) => n.id).sort()).toEqual(["db", "fold:connected:aws:0", "fold:connected:aws:1", "fold:connected:aws:2"]);
+    expect(m.edges.reduce((s, e) => s + e.bytes, 0)).toBe(4000);
   });
 });

@@ -34,3 +34,17 @@ export async function thrown(fn: () => unknown): Promise<{ status?: number; loca
   }
   throw new Error("expected a throw");
 }
+
+/**
+ * The seeded tenant once its scope is classified: under load the API may answer reads before
+ * the classification that follows ingest has run, and the map and violations need it.
+ */
+export async function classifiedTenant<T extends { admin: string }>(tenant: Promise<T>, call: (m: string, p: string, o: { key: string }) => Promise<{ json: any }>): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const t = await tenant;
+  for (let i = 0; i < 100; i++) {
+    const s = (await call("GET", "/v1/scope/summary", { key: t.admin })).json;
+    if (s.resources.total > 0 && !s.resources.byScope.unclassified && (s.resources.byScope.cde ?? 0) > 0 && s.flows.edges > 0) return t;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the seeded tenant was not classified within 10 s");
+}

@@ -7,7 +7,7 @@ import { actions as violationActions, load as violationsLoad } from "../../../we
 import { ARN, seededTenant } from "../../worker/fixtures.js";
 import { call } from "../../worker/helpers.js";
 import { addMember, signUpOwner } from "../../worker/routes/auth/accounts.js";
-import { formRequest, platform } from "./platform.js";
+import { classifiedTenant, formRequest, platform } from "./platform.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,7 +17,7 @@ function eventWith(token: string, url: string, role = "owner"): Any {
 
 /** The seeded tenant with payments-api (which talks to the card database) declared out of scope: a segmentation violation. */
 async function tenantWithViolation() {
-  const t = await seededTenant();
+  const t = await classifiedTenant(seededTenant(), call);
   const res = await call("POST", "/v1/overrides", { key: t.admin, body: { uid: ARN.pay, scope: "out_of_scope", justification: "declared out of scope for the test" } });
   expect(res.status).toBe(201);
   return t;
@@ -79,12 +79,12 @@ describe("/live proxy", () => {
     const base = eventWith("", "http://web.test/live");
     expect((await liveProxy({ ...base, locals: { sessionToken: null }, request: new Request("http://web.test/live", { headers: upgrade }) })).status).toBe(401);
     expect((await liveProxy({ ...base, request: new Request("http://web.test/live") })).status).toBe(426);
-    const t = await seededTenant();
+    const t = await classifiedTenant(seededTenant(), call);
     expect((await liveProxy({ ...eventWith(t.admin, "http://web.test/live"), request: new Request("http://web.test/live", { headers: { ...upgrade, origin: "https://evil.example" } }) })).status).toBe(403);
   });
 
   it("forwards the upgrade to the API with the session's credential and relays the tenant's events", async () => {
-    const t = await seededTenant();
+    const t = await classifiedTenant(seededTenant(), call);
     const res = await liveProxy({ ...eventWith(t.admin, "http://web.test/live"), request: new Request("http://web.test/live", { headers: { ...upgrade, origin: "http://web.test" } }) });
     expect(res.status).toBe(101);
     const ws = res.webSocket!;

@@ -62,6 +62,8 @@ export interface BoundaryMap {
 /** Above these, out-of-scope nodes with flows, and isolated nodes of any scope, fold per account. */
 export const OUT_OF_SCOPE_LIMIT = 40;
 export const ISOLATED_LIMIT = 60;
+/** More boxes than this stop being a diagram anyone can read (and ELK slows down). */
+export const MAX_NODES = 300;
 
 const PROTO: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6" };
 const portLabel = (f: FlowEdgeView) => `${f.dstPort}/${PROTO[f.protocol] ?? f.protocol}`;
@@ -134,13 +136,24 @@ export function buildBoundaryMap(resources: readonly ResourceListItem[], flows: 
     if (!linked.has(r.uid)) isolatedPerScope.set(r.scope, (isolatedPerScope.get(r.scope) ?? 0) + 1);
     else if (r.scope === "out_of_scope") linkedOos++;
   }
+  // Past MAX_NODES boxes, fold harder: first every non-CDE resource, then the CDE too, per account.
+  const folds = (r: ResourceListItem & { scope: Scope }, level: number): boolean => {
+    const isolated = !linked.has(r.uid);
+    if (level >= 2 || (level >= 1 && r.scope !== "cde")) return true;
+    return r.scope === "out_of_scope" ? isolated || linkedOos > OUT_OF_SCOPE_LIMIT : isolated && (isolatedPerScope.get(r.scope) ?? 0) > ISOLATED_LIMIT;
+  };
+  let level = 0;
+  for (; level < 2; level++) {
+    const boxes = new Set<string>();
+    for (const r of byUid.values()) boxes.add(folds(r, level) ? foldId(r.scope, r) : r.uid);
+    if (boxes.size <= MAX_NODES) break;
+  }
   const rep = new Map<string, string>();
   const nodes = new Map<string, MapNode>();
   let folded = 0;
   for (const r of byUid.values()) {
     const isolated = !linked.has(r.uid);
-    const fold = r.scope === "out_of_scope" ? isolated || linkedOos > OUT_OF_SCOPE_LIMIT : isolated && (isolatedPerScope.get(r.scope) ?? 0) > ISOLATED_LIMIT;
-    if (!fold) {
+    if (!folds(r, level)) {
       rep.set(r.uid, r.uid);
       nodes.set(r.uid, { id: r.uid, group: r.scope, label: r.name || r.uid.split(/[/:]/).pop() || r.uid, detail: `${r.kind.replaceAll("_", " ")} · ${r.account}`, uid: r.uid });
       continue;
@@ -150,7 +163,7 @@ export function buildBoundaryMap(resources: readonly ResourceListItem[], flows: 
     rep.set(r.uid, id);
     const n = nodes.get(id) ?? { id, group: r.scope, label: "", detail: `${r.provider.toUpperCase()} ${r.account}`, count: 0 };
     n.count! += 1;
-    n.label = `${n.count} ${n.count === 1 ? "resource" : "resources"}${isolated && r.scope !== "out_of_scope" ? " without flows" : ""}`;
+    n.label = `${n.count} ${n.count === 1 ? "resource" : "resources"}${isolated && level === 0 && r.scope !== "out_of_scope" ? " without flows" : ""}`;
     nodes.set(id, n);
   }
   for (const ext of externals.values()) if (linked.has(ext.id)) (rep.set(ext.id, ext.id), nodes.set(ext.id, ext));

@@ -1,8 +1,20 @@
 /** Evidence and share-link shapes, taken from the API worker's own functions (type-only imports). */
-import type { artifactView } from "../../../../../worker/services/evidence/read.js";
 import type { shareLinkView } from "../../../../../worker/services/share-links/view.js";
 
-export type ArtifactView = ReturnType<typeof artifactView>;
+/** GET /v1/evidence items (worker/services/evidence/read.ts `artifactView`; written out because that module pulls in the worker's Env). */
+export interface ArtifactView {
+  id: string;
+  seq: number;
+  kind: string;
+  title: string;
+  sha256: string;
+  prevHash: string | null;
+  kid: string;
+  bytes: number;
+  createdBy: string;
+  createdAt: string;
+  retainUntil: string;
+}
 export type ShareLinkView = ReturnType<typeof shareLinkView>;
 export type { ShareGrants } from "../../../../../worker/services/share-links/grants.js";
 
