@@ -28,6 +28,14 @@ export interface FlowlogsBenchResult {
   plainSeconds?: number;
   plainRecordsPerSecond?: number;
   gzipMB: number;
+  /**
+   * DuckDB (one thread) running the same summary as a GROUP BY over the same gzip'd file:
+   * server side by the lower port, sums of packets and bytes, count, first and last seen.
+   * The ratio to beat: our records/s over DuckDB's.
+   */
+  duckdbSeconds?: number;
+  duckdbRecordsPerSecond?: number;
+  duckdbGroups?: number;
 }
 
 const SERVER_PORTS = [443, 80, 22, 5432, 3306, 6379, 8080, 53, 123, 9092];
@@ -131,6 +139,7 @@ export async function benchFlowlogs(records: number): Promise<FlowlogsBenchResul
         edges: summary.size,
         ...(plainSeconds !== undefined ? { plainSeconds, plainRecordsPerSecond: Math.round(plainRecords / plainSeconds) } : {}),
         gzipMB: Math.round(((await stat(gzPath)).size / 1024 / 1024) * 10) / 10,
+        ...(await duckdbGroupBy(gzPath, stats.records)),
       };
     } finally {
       clearInterval(sampler);
@@ -138,6 +147,30 @@ export async function benchFlowlogs(records: number): Promise<FlowlogsBenchResul
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The same summary as one single-threaded DuckDB GROUP BY over the gzip'd file. */
+async function duckdbGroupBy(gzPath: string, records: number): Promise<Pick<FlowlogsBenchResult, "duckdbSeconds" | "duckdbRecordsPerSecond" | "duckdbGroups">> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await DuckDBInstance.create(":memory:", { threads: "1" });
+  const con = await db.connect();
+  const names = ["version", "account", "eni", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start_t", "end_t", "action", "status"];
+  const columns = `{${names.map((n) => `'${n}': 'VARCHAR'`).join(", ")}}`;
+  const sql = `
+    WITH r AS (
+      SELECT srcaddr, dstaddr, TRY_CAST(srcport AS INTEGER) sp, TRY_CAST(dstport AS INTEGER) dp, TRY_CAST(protocol AS INTEGER) proto, action,
+             TRY_CAST(packets AS BIGINT) packets, TRY_CAST(bytes AS BIGINT) bytes, TRY_CAST(start_t AS BIGINT) t0, TRY_CAST(end_t AS BIGINT) t1
+      FROM read_csv('${gzPath}', delim = ' ', header = false, columns = ${columns}, compression = 'gzip', auto_detect = false)
+      WHERE status = 'OK')
+    SELECT CASE WHEN sp < dp THEN dstaddr ELSE srcaddr END AS client, CASE WHEN sp < dp THEN srcaddr ELSE dstaddr END AS server,
+           LEAST(sp, dp) AS port, proto, action, sum(packets), sum(bytes), count(*), min(t0), max(t1)
+    FROM r GROUP BY ALL`;
+  const t = performance.now();
+  const result = await con.runAndReadAll(sql);
+  const duckdbSeconds = (performance.now() - t) / 1000;
+  const groups = result.getRows().length;
+  con.closeSync();
+  return { duckdbSeconds, duckdbRecordsPerSecond: Math.round(records / duckdbSeconds), duckdbGroups: groups };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -21,6 +21,9 @@ if (!only || only === "flowlogs") {
     const r = await benchFlowlogs(records);
     line(`${records.toLocaleString("en")} records → ${r.edges.toLocaleString("en")} edges`, `${Math.round(r.recordsPerSecond).toLocaleString("en")}/s`, "≥ 1,000,000/s");
     line(`  wall time / peak RSS`, `${r.seconds.toFixed(2)} s / ${Math.round(r.peakRssMB)} MB`, "memory ∝ edges");
+    if (r.duckdbSeconds !== undefined) {
+      line(`  DuckDB 1 thread, same GROUP BY (${(r.duckdbGroups ?? 0).toLocaleString("en")} groups)`, `${(r.duckdbRecordsPerSecond ?? 0).toLocaleString("en")}/s`, `ratio ${(r.recordsPerSecond / (r.duckdbRecordsPerSecond ?? 1)).toFixed(2)}× (> 1 beats it)`);
+    }
   }
 }
 
