@@ -216,6 +216,9 @@ export async function benchDurableObject(target: { resources: number; edges: num
       stats: await stats(),
     };
   } finally {
+    // What the object logged (failed classifications, resets): the figures mean little without it.
+    const logged = worker.output().split("\n").filter((l) => /error|exceeded|reset|memory/i.test(l));
+    if (logged.length > 0) progress(`wrangler logged ${logged.length} error lines; the first: ${logged.slice(0, 5).map((l) => l.slice(0, 400)).join(" | ")}`);
     worker.stop();
     rmSync(persistTo, { recursive: true, force: true });
   }

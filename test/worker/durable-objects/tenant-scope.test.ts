@@ -118,7 +118,7 @@ describe("TenantScope: the graph cached in memory", () => {
     await expectStoredEqualsFreshClassification(t);
     // And the graph loaded after the commit is patched by later flows like any other.
     await flows(c, [flowEdge("10.0.1.2", "10.0.3.10", 5432)], seq());
-    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "cached" });
+    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "incremental" });
     expect(await scopeOf(t, uid("box2"))).toBe("connected");
     await expectStoredEqualsFreshClassification(t);
   });
@@ -151,7 +151,7 @@ describe("TenantScope: changed-only writes", () => {
     await flows(c, [flowEdge("10.0.1.20", "10.0.1.21", 443)], seq());
     await flows(c, [flowEdge("10.0.1.8", "10.0.3.10", 5432)], seq());
     // box8 changed; the 29 other boxes keep the shared no-path reason even though the edge count in its text changed.
-    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "cached", decisions: 31, written: 1 });
+    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "incremental", decisions: 31, written: 1 });
     await expectStoredEqualsFreshClassification(t);
     await runInDurableObject(stub(t), (_i: TenantScope, state) => {
       const shared = state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM decisions WHERE reasons = '@shared'").one().n;
@@ -169,7 +169,33 @@ describe("TenantScope: changed-only writes", () => {
     await expectStoredEqualsFreshClassification(t);
     // An edge that touches something in scope is never skipped.
     await flows(c, [flowEdge("10.0.1.1", "10.0.3.10", 5432, { bytes: 1 })], seq());
-    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "cached" });
+    expect((await stub(t).stats()).lastClassification).toMatchObject({ mode: "incremental" });
     await expectStoredEqualsFreshClassification(t);
+  });
+});
+
+describe("TenantScope: incremental reclassification of flows batches", () => {
+  it("random flows batches (new, repeated, unmapped, rejected, to and from the CDE) keep stored equal to a full recomputation", async () => {
+    const { t, c, seq } = await tenant(25);
+    let x = 0x2545f491;
+    const rand = (n: number) => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0) >>> 0) % n;
+    const ip = () => (rand(10) === 0 ? `198.51.100.${1 + rand(3)}` : rand(6) === 0 ? "10.0.3.10" : `10.0.1.${1 + rand(25)}`);
+    const modes = new Set<string>();
+    const seen: ReturnType<typeof flowEdge>[] = [];
+    for (let b = 0; b < 8; b++) {
+      const edges: ReturnType<typeof flowEdge>[] = [];
+      for (let k = 0; k < 1 + rand(5); k++) {
+        const again = seen.length > 0 && rand(3) === 0;
+        const e = again ? { ...seen[rand(seen.length)]!, bytes: 1 + rand(100) } : flowEdge(ip(), ip(), [5432, 443, 22][rand(3)]!, { action: rand(8) === 0 ? "reject" : "accept" });
+        if (e.srcIp === e.dstIp) continue;
+        edges.push(e);
+        seen.push(e);
+      }
+      if (edges.length === 0) continue;
+      expect((await flows(c, edges, seq())).status).toBe(200);
+      modes.add((await stub(t).stats()).lastClassification!.mode);
+      await expectStoredEqualsFreshClassification(t);
+    }
+    expect(modes.has("incremental")).toBe(true);
   });
 });

@@ -133,8 +133,12 @@ export interface SetOverrideInput {
 /** What the last classification cost inside the object (wall ms, measured with Date.now()). */
 export interface ClassificationTimings {
   at: number;
-  /** full: the graph was (re)loaded from SQLite; cached: classified the in-memory graph; skipped: nothing a decision depends on changed. */
-  mode: "full" | "cached" | "skipped";
+  /**
+   * full: the graph was (re)loaded from SQLite; cached: classified the whole in-memory graph;
+   * incremental: re-decided only the resources a flows batch touched (worker/scope reclassifyTouched);
+   * skipped: nothing a decision depends on changed.
+   */
+  mode: "full" | "cached" | "incremental" | "skipped";
   loadMs: number;
   classifyMs: number;
   /** Violations, drift snapshot and diff from the classification's decisions and model (0 when skipped). */

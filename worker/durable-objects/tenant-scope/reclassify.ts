@@ -1,7 +1,7 @@
-import { classifyWithModel } from "../../scope/classify.js";
+import { classifyWithState, reclassifyTouched } from "../../scope/classify.js";
 import { diffScans, scanSnapshot } from "../../scope/drift.js";
 import type { NetworkModel } from "../../scope/reachability/index.js";
-import type { ClassifierInput, Reason, Scope } from "../../scope/types.js";
+import type { ClassifierInput, Reason, Scope, ScopeDecision } from "../../scope/types.js";
 import { findViolations } from "../../scope/violations.js";
 import { recordDrift } from "./drift.js";
 import { setEndpointScope } from "./edge-scopes.js";
@@ -46,8 +46,40 @@ export function classifyGraph(
 ): Classified {
   const sql = storage.sql;
   const t1 = Date.now();
-  const input: ClassifierInput = { resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes, edges: graph.edges, overrides: [...graph.overrides.values()], now };
-  const { decisions, model } = classifyWithModel(input);
+  // Incremental when only flows changed since the last full run of this graph, and no override
+  // expired in between (the one thing `now` decides): the touched uids are re-decided against
+  // the kept state; the classifier says when a full run is needed instead (the CDE set moved).
+  let incremental: ReadonlyMap<string, ScopeDecision> | undefined;
+  let runMode: ClassificationTimings["mode"] = mode;
+  const state = graph.state;
+  if (state !== null && mode === "cached" && !overrideExpiredSince(graph, graph.stateNow, now)) {
+    const r = reclassifyTouched(state, graph.edges, graph.touched);
+    if (!r.fullRequired) {
+      incremental = r.decisions;
+      runMode = "incremental";
+    }
+  }
+  const input: ClassifierInput = {
+    resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes, edges: graph.edges, overrides: [...graph.overrides.values()],
+    now: incremental !== undefined ? graph.stateNow : now,
+  };
+  let decisions: ReadonlyMap<string, ScopeDecision>;
+  let model: NetworkModel;
+  let nextState = state;
+  let nextStateNow = graph.stateNow;
+  if (incremental !== undefined) {
+    decisions = state!.decisions;
+    model = state!.model;
+  } else {
+    const full = classifyWithState(input);
+    decisions = full.decisions;
+    model = full.model;
+    nextState = full.state;
+    nextStateNow = now;
+  }
+  // The state now holds decisions not yet stored: if anything below throws, the next
+  // classification must be a full one.
+  graph.state = null;
   const tc = Date.now();
   // Derived from the same decisions and model, stored in the same transaction: readers never
   // see violations or drift of another classification than the decisions.
@@ -58,10 +90,14 @@ export function classifyGraph(
 
   let shared: Reason | undefined;
   const upserts: { uid: string; scope: Scope; confidence: number; text: string; hash: number; scopeChanged: boolean }[] = [];
-  for (const d of decisions.values()) {
+  // Incremental: only the re-decided rows can differ, and only the stored shared reason may be referred to.
+  for (const d of (incremental ?? decisions).values()) {
     const only = d.reasons.length === 1 ? d.reasons[0]! : undefined;
     let text: string;
-    if (only !== undefined && Object.isFrozen(only) && (shared === undefined || shared === only)) {
+    if (incremental !== undefined) {
+      text = JSON.stringify(d.reasons);
+      if (only !== undefined && Object.isFrozen(only) && graph.sharedReason !== null && JSON.stringify(only) === graph.sharedReason) text = SHARED_REASONS;
+    } else if (only !== undefined && Object.isFrozen(only) && (shared === undefined || shared === only)) {
       shared = only;
       text = SHARED_REASONS;
     } else {
@@ -73,7 +109,7 @@ export function classifyGraph(
     upserts.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, text, hash, scopeChanged: prev?.scope !== d.scope });
   }
   const removed: string[] = [];
-  for (const uid of graph.decisions.keys()) if (!decisions.has(uid)) removed.push(uid);
+  if (incremental === undefined) for (const uid of graph.decisions.keys()) if (!decisions.has(uid)) removed.push(uid);
   const sharedText = shared === undefined ? null : JSON.stringify(shared);
 
   let snapshot = context.snapshot;
@@ -103,10 +139,13 @@ export function classifyGraph(
   for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
   for (const uid of removed) graph.decisions.delete(uid);
   if (sharedText !== null) graph.sharedReason = sharedText;
+  graph.state = nextState;
+  graph.stateNow = nextStateNow;
+  graph.touched.clear();
   const summary = markClassified(storage, graph, now);
   const t3 = Date.now();
   const timings: ClassificationTimings = {
-    at: now, mode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
+    at: now, mode: runMode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
   };
   return { timings, model, snapshot, drift, violations, summary };
 }
@@ -130,4 +169,14 @@ export function markClassified(storage: DurableObjectStorage, graph: TenantGraph
     writeMeta(sql, "summary", JSON.stringify(summary));
   });
   return summary;
+}
+
+/** An override whose expiry falls in (since, now]: decisions at `now` differ from those at `since`. */
+function overrideExpiredSince(graph: TenantGraph, since: number, now: number): boolean {
+  for (const o of graph.overrides.values()) {
+    if (o.expiresAt === undefined) continue;
+    const at = Date.parse(o.expiresAt);
+    if (!Number.isFinite(at) || (at > since && at <= now)) return true;
+  }
+  return false;
 }
