@@ -95,12 +95,15 @@ describe("an auditor through a share link, in Chromium", () => {
     await admin.click("nav >> text=Evidence");
     await admin.waitForURL(/\/evidence$/);
     await admin.click("[data-testid=generate]");
-    await admin.locator("[data-testid=generated]").waitFor();
+    // Signing a fresh snapshot of every resource takes a while on a loaded machine.
+    await admin.locator("[data-testid=generated], [role=alert]").first().waitFor({ timeout: 90_000 });
+    expect(await admin.locator("[role=alert]").count(), (await admin.locator("[role=alert]").allTextContents()).join()).toBe(0);
     expect(await admin.locator("[data-testid=artifacts] tbody tr[data-kind]").count()).toBeGreaterThanOrEqual(5);
     await admin.fill("[data-testid=attest-form] input[name=name]", "Nadia Owner");
     await admin.fill("[data-testid=attest-form] textarea[name=statement]", "I confirm the PCI DSS scope in the current snapshot is accurate and complete for Northwind's AWS estate.");
     await admin.click("[data-testid=attest-form] button[type=submit]");
-    await admin.locator("[data-testid=attested]").waitFor();
+    await admin.locator("[data-testid=attested], [role=alert]").first().waitFor({ timeout: 90_000 });
+    expect(await admin.locator("[role=alert]").count(), (await admin.locator("[role=alert]").allTextContents()).join()).toBe(0);
     expect(await admin.locator("[data-testid=artifacts] tr[data-kind=scope_attestation]").count()).toBe(1);
     await shot("01-admin-evidence", admin);
 
@@ -118,7 +121,7 @@ describe("an auditor through a share link, in Chromium", () => {
     expect(shareUrl).toMatch(new RegExp(`^${web.url}/share/psgl_[A-Za-z0-9_-]{43}$`));
     expect(await admin.textContent("[data-testid=share-links]")).toContain("QSA Jane Doe");
     await shot("02-admin-share-links", admin);
-  });
+  }, 240_000);
 
   it("a fresh browser opens the link: the scope, a resource's reasons, the inventory search", async () => {
     auditorContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
