@@ -9,9 +9,12 @@
  * Objects are built directly in contract shape (not through zod) so build time is not the story.
  *
  *   NODE_OPTIONS=--expose-gc npx tsx bench/classify.ts [resources] [edges]
+ *
+ * Also: the same tenant with its edges as an EdgeTable (memory and a full classification),
+ * and one flows batch of 2,000 new edges reclassified incrementally (reclassifyTouched).
  */
 import type { FlowEdge, Resource, Route, Rule } from "../contract/index.js";
-import { classify, classifyWithModel } from "../worker/scope/classify.js";
+import { classify, classifyWithModel, classifyWithState, EdgeTable, reclassifyTouched } from "../worker/scope/classify.js";
 import { scanSnapshot } from "../worker/scope/drift.js";
 import { canReach } from "../worker/scope/reachability/index.js";
 import { findViolations } from "../worker/scope/violations.js";
@@ -35,6 +38,42 @@ export interface ClassifyBenchResult {
   violationsMs: number;
   violations: number;
   snapshotMs: number;
+  /** The same tenant with its edges as an `EdgeTable` (columns) instead of `FlowEdge[]`. */
+  table: {
+    /** Converting the FlowEdge[] (not a cost the DO pays if it builds the table from SQLite rows directly). */
+    convertMs: number;
+    /** Best of two warm full classifications with the table, keeping the incremental state (`classifyWithState`). */
+    warmClassifyMs: number;
+    warmClassifyCpuMs: number | null;
+  };
+  /** Heap + array buffers, from process.memoryUsage() after a full GC (needs --expose-gc; null without). */
+  memory: {
+    /** The Resource[] alone. */
+    resourcesMB: number;
+    /** The edges as FlowEdge[] objects (each with its own strings, as JSON.parse or SQLite rows give them). */
+    flowEdgeArrayMB: number;
+    /** The same edges as an EdgeTable, with its per-uid index and string tables. */
+    edgeTableMB: number;
+    /** What the classifier state keeps beyond its input: graph, network model, per-phase reasons, all decisions. */
+    stateMB: number;
+  } | null;
+  /** One flows batch applied to the table and reclassified with `reclassifyTouched` (best of two runs each). */
+  incremental: {
+    batchEdges: number;
+    /** EdgeTable.push of the new edges, collecting touched uids. */
+    applyMs: number;
+    touched: number;
+    reclassifyMs: number;
+    decided: number;
+    fullRequired: string | null;
+    /** The same edges again, merged in place (bigger counts, later lastSeen): the DO's "counts only" batch. */
+    sameAgainMs: number;
+    /** That many merges into random existing edges. */
+    scatteredMs: number;
+    scatteredTouched: number;
+    /** A full classification after the batch gives the same decisions as the patched map. */
+    identical: boolean;
+  };
 }
 
 /** Deterministic PRNG so every run benches the same tenant. */
@@ -207,36 +246,51 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
   return JSON.parse(JSON.stringify({ resources, rules, routes, edges })) as { resources: Resource[]; rules: Rule[]; routes: Route[]; edges: FlowEdge[] };
 }
 
+const BATCH = 2_000;
+const mb = (b: number) => Math.round(b / 1e5) / 10;
+
 export function benchClassify(target: { resources: number; edges: number }): ClassifyBenchResult {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const mem = () => {
+    gc?.();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
   const t0 = performance.now();
-  const tenant = buildTenant(target);
+  // One batch more than the tenant: the same generator continues, so the batch looks like the rest.
+  const built = buildTenant({ resources: target.resources, edges: target.edges + BATCH });
   const buildMs = performance.now() - t0;
+  const batch = built.edges.splice(target.edges);
+  const tenant = built;
   const input = { ...tenant, overrides: [], now: Date.parse("2025-06-01T00:00:00Z") };
 
   // Start each timing from a collected heap when the runtime allows it (node --expose-gc):
   // building the tenant leaves a lot of garbage that is not classify's cost.
-  const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const t1 = performance.now();
   const result = classify(input);
   const classifyMs = performance.now() - t1;
-  let warmClassifyMs = Number.POSITIVE_INFINITY;
-  let warmClassifyCpuMs: number | null = null;
   const cpu = typeof process !== "undefined" && typeof process.cpuUsage === "function" ? () => process.cpuUsage() : undefined;
-  for (let k = 0; k < 2; k++) {
-    gc?.();
-    const c = cpu?.();
-    const t = performance.now();
-    classify(input);
-    const wall = performance.now() - t;
-    if (wall < warmClassifyMs) {
-      warmClassifyMs = wall;
-      if (c !== undefined) {
-        const used = process.cpuUsage(c);
-        warmClassifyCpuMs = (used.user + used.system) / 1000;
+  const bestOf = (runs: number, f: () => void): { wall: number; cpu: number | null } => {
+    let wall = Number.POSITIVE_INFINITY;
+    let cpuMs: number | null = null;
+    for (let k = 0; k < runs; k++) {
+      gc?.();
+      const c = cpu?.();
+      const t = performance.now();
+      f();
+      const w = performance.now() - t;
+      if (w < wall) {
+        wall = w;
+        if (c !== undefined) {
+          const used = process.cpuUsage(c);
+          cpuMs = (used.user + used.system) / 1000;
+        }
       }
     }
-  }
+    return { wall, cpu: cpuMs };
+  };
+  const warm = bestOf(2, () => classify(input));
 
   // Path queries: half to a CDE component on 5432, half any-port between random systems.
   const { decisions, model } = classifyWithModel(input);
@@ -261,15 +315,102 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
   scanSnapshot(input, decisions);
   const snapshotMs = performance.now() - ts;
 
+  let flowEdges: FlowEdge[] | null = tenant.edges;
+  const edgeCount = flowEdges.length;
+  const tc = performance.now();
+  let table = EdgeTable.from(flowEdges);
+  const convertMs = performance.now() - tc;
+  const tableInput = { ...input, edges: table };
+  const warmTable = bestOf(2, () => classifyWithState(tableInput));
+  let { state } = classifyWithState(tableInput);
+
+  // One flows batch of new edges, then the same edges again (merged counts), then scattered merges.
+  let applyMs = 0;
+  let reclassifyMs = Number.POSITIVE_INFINITY;
+  let touchedCount = 0;
+  let decided = 0;
+  let fullRequired: string | null = null;
+  let sameAgainMs = Number.POSITIVE_INFINITY;
+  let scatteredMs = Number.POSITIVE_INFINITY;
+  let scatteredTouched = 0;
+  const base = target.edges;
+  for (let run = 0; run < 2; run++) {
+    if (run > 0) {
+      // Back to the tenant without the batch, and a fresh state, for the second sample.
+      table = EdgeTable.from(flowEdges!);
+      tableInput.edges = table;
+      state = classifyWithState(tableInput).state;
+    }
+    gc?.();
+    const touched = new Set<string>();
+    const ta = performance.now();
+    for (const e of batch) table.push(e, touched);
+    applyMs = performance.now() - ta;
+    const tr = performance.now();
+    const r = reclassifyTouched(state, table, touched);
+    reclassifyMs = Math.min(reclassifyMs, performance.now() - tr);
+    touchedCount = touched.size;
+    fullRequired = r.fullRequired ? r.why : null;
+    decided = r.decisions?.size ?? 0;
+
+    const again = new Set<string>();
+    for (let k = 0; k < batch.length; k++) {
+      const e = batch[k]!;
+      table.set(base + k, { ...e, packets: e.packets + 1, bytes: e.bytes + 100, flows: e.flows + 1, lastSeen: e.lastSeen + 300 }, again);
+    }
+    const tg = performance.now();
+    reclassifyTouched(state, table, again);
+    sameAgainMs = Math.min(sameAgainMs, performance.now() - tg);
+
+    const pick = prng(11 + run);
+    const scattered = new Set<string>();
+    for (let k = 0; k < batch.length; k++) {
+      const j = Math.floor(pick() * base);
+      const e = table.edge(j);
+      table.set(j, { ...e, packets: e.packets + 1, bytes: e.bytes + 100, lastSeen: e.lastSeen + 300 }, scattered);
+    }
+    const tsc = performance.now();
+    reclassifyTouched(state, table, scattered);
+    scatteredMs = Math.min(scatteredMs, performance.now() - tsc);
+    scatteredTouched = scattered.size;
+  }
+  const identical = JSON.stringify([...classify(tableInput)]) === JSON.stringify([...state.decisions]);
+
+  // Memory, by dropping one thing at a time: the state, the table, the FlowEdge[] objects.
+  let memory: ClassifyBenchResult["memory"] = null;
+  if (gc !== undefined) {
+    const all = mem();
+    (state as unknown) = null;
+    const noState = mem();
+    (table as unknown) = null;
+    tableInput.edges = new EdgeTable();
+    const noTable = mem();
+    flowEdges = null;
+    (tenant as { edges: FlowEdge[] }).edges = [];
+    (input as { edges: FlowEdge[] }).edges = [];
+    const noEdges = mem();
+    let copy: Resource[] | null = JSON.parse(JSON.stringify(tenant.resources)) as Resource[];
+    const twice = mem();
+    copy.length = 0;
+    copy = null;
+    memory = { resourcesMB: mb(twice - noEdges), flowEdgeArrayMB: mb(noTable - noEdges), edgeTableMB: mb(noState - noTable), stateMB: mb(all - noState) };
+  }
+
   const round = (ms: number) => Math.round(ms * 100) / 100;
   const counts: Record<Scope, number> = { cde: 0, security_impacting: 0, connected: 0, out_of_scope: 0 };
   for (const d of result.values()) counts[d.scope]++;
-    return {
-    resources: tenant.resources.length, edges: tenant.edges.length, rules: tenant.rules.length,
-    buildMs: round(buildMs), classifyMs: round(classifyMs), warmClassifyMs: round(warmClassifyMs),
-    warmClassifyCpuMs: warmClassifyCpuMs === null ? null : round(warmClassifyCpuMs), counts,
+  return {
+    resources: tenant.resources.length, edges: edgeCount, rules: tenant.rules.length,
+    buildMs: round(buildMs), classifyMs: round(classifyMs), warmClassifyMs: round(warm.wall),
+    warmClassifyCpuMs: warm.cpu === null ? null : round(warm.cpu), counts,
     pathQuery: { queries: times.length, p50Ms: round(times[Math.floor(times.length * 0.5)]!), p95Ms: round(times[Math.floor(times.length * 0.95)]!), maxMs: round(times[times.length - 1]!), reachable },
     violationsMs: round(violationsMs), violations: violations.length, snapshotMs: round(snapshotMs),
+    table: { convertMs: round(convertMs), warmClassifyMs: round(warmTable.wall), warmClassifyCpuMs: warmTable.cpu === null ? null : round(warmTable.cpu) },
+    memory,
+    incremental: {
+      batchEdges: batch.length, applyMs: round(applyMs), touched: touchedCount, reclassifyMs: round(reclassifyMs), decided, fullRequired,
+      sameAgainMs: round(sameAgainMs), scatteredMs: round(scatteredMs), scatteredTouched, identical,
+    },
   };
 }
 

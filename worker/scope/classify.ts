@@ -44,7 +44,7 @@ export function classifyWithModel(input: ClassifierInput): Classification {
  * confirmed CDE set and "the tenant has flow data" stay as they are): the graph, the
  * network model, declared signals, keyword candidates and their corroboration, the CDE set,
  * shared-segment, in-path, CDE-control and configured-path reasons, the no-path blockers.
- * `reclassifyTouched` decides single resources from it in O(their edges).
+ * `reclassifyTouched` decides single resources from it in O(their edges with the CDE).
  */
 export interface ClassifierState {
   readonly graph: ScopeGraph;
@@ -69,9 +69,19 @@ interface StateInternals {
   parents: Int32Array;
   /** Resource indices that are parts of each whole. */
   children: Map<number, number[]>;
-  /** Per uid id of the edge table reclassified last: the resource index (-1: none). */
+  /**
+   * Per resource index, the edges (ascending) whose other end is a confirmed CDE component,
+   * kept for resources outside the CDE and for keyword candidates: the only edges a flows
+   * batch can make matter. Appended as edges arrive; an entry may be stale after its edge's
+   * uids changed in place (checked on reading).
+   */
+  adj: (number[] | undefined)[];
+  /** How many edges (and relinked-log entries) of the table the adjacency has seen. */
+  seenLength: number;
+  seenRelinked: number;
+  /** Per uid id of `table`: the resource index (-1: none). */
   uidToResource: Int32Array | undefined;
-  uidTable: EdgeTable | undefined;
+  table: EdgeTable | undefined;
 }
 
 /** A full classification that also returns the state for incremental reclassification. */
@@ -139,11 +149,21 @@ export function classifyWithState(input: ClassifierInput): Classification & { st
   const decisions = new Map<string, ScopeDecision>();
   for (let i = 0; i < n; i++) decisions.set(list[i]!.uid, list[i]!);
 
+  const adj = new Array<number[] | undefined>(n);
+  for (let k = 0; k < hot.count; k++) {
+    const s = hot.src[k]!;
+    const d = hot.dst[k]!;
+    const j = hot.edge[k]!;
+    if (cde[d] && (!cde[s] || candidates[s])) (adj[s] ??= []).push(j);
+    if (cde[s] && (!cde[d] || candidates[d])) (adj[d] ??= []).push(j);
+  }
+  const table = graph.edges instanceof EdgeTable ? graph.edges : undefined;
   const state: ClassifierState = {
     graph, model, decisions, cde, hasFlows,
     internal: {
       ctx, signals, seed: declaredCde, candidates, corroborated: keyword.corroborated, subnetPeers: keyword.subnetPeers,
-      parents, children, uidToResource: undefined, uidTable: undefined,
+      parents, children, adj, seenLength: graph.edges.length, seenRelinked: table?.relinked.length ?? 0,
+      uidToResource: table === undefined ? undefined : resourceIndexOfUids(graph, table), table,
     },
   };
   return { decisions, model, state };
@@ -172,7 +192,8 @@ export type ReclassifyResult =
     };
 
 /**
- * Re-decides only the resources a flows batch touched, in O(their edges), against the
+ * Re-decides only the resources a flows batch touched, in O(new edges + the touched
+ * resources' edges with the CDE), against the
  * state of the last full classification. `edges` is every current edge of the tenant: the
  * same `EdgeTable` the state was prepared with (or one with the same edges in the same
  * order), after the batch was pushed / set into it. `touched` is every uid at either end of
@@ -186,11 +207,7 @@ export function reclassifyTouched(state: ClassifierState, edges: EdgeTable, touc
   const { graph } = state;
   const x = state.internal;
   if ((edges.length > 0) !== state.hasFlows) return { fullRequired: true, why: "flow_data" };
-  if (x.uidTable !== edges || x.uidToResource === undefined || x.uidToResource.length !== edges.uidList.length) {
-    x.uidToResource = resourceIndexOfUids(graph, edges, x.uidTable === edges ? x.uidToResource : undefined);
-    x.uidTable = edges;
-  }
-  const res = x.uidToResource;
+  syncAdjacency(state, edges);
 
   const wholes: number[] = [];
   const seen = new Set<number>();
@@ -204,23 +221,24 @@ export function reclassifyTouched(state: ClassifierState, edges: EdgeTable, touc
   const inbound = new Map<number, FlowTally | undefined>();
   for (const i of wholes) {
     if (!x.candidates[i]) continue;
-    const t = inboundFromSeed(state, edges, res, i);
+    const t = inboundFromSeed(state, edges, i);
     inbound.set(i, t);
     const now = t !== undefined || x.subnetPeers.has(i) ? 1 : 0;
     if (now !== x.corroborated[i]) return { fullRequired: true, why: "cde_changed" };
   }
-  for (const i of [...wholes]) for (const c of x.children.get(i) ?? []) if (!seen.has(c)) {
-    seen.add(c);
-    wholes.push(c);
+  for (const i of wholes) {
+    const parts = x.children.get(i);
+    if (parts !== undefined) for (const c of parts) seen.add(c);
   }
   const order = [...seen].sort((a, b) => a - b);
   const out = new Map<string, ScopeDecision>();
+  // Parts after wholes, so a part reads its parent's new decision.
   for (let pass = 0; pass < 2; pass++) {
     for (const i of order) {
       const p = x.parents[i]!;
       if ((p < 0) !== (pass === 0)) continue;
-      const t = state.cde[i] ? undefined : talliesOf(state, edges, res, i);
-      const keyword = x.candidates[i] ? keywordReason(graph, edges, i, x.signals.keyword[i]!, inbound.has(i) ? inbound.get(i) : inboundFromSeed(state, edges, res, i), x.subnetPeers.get(i)) : undefined;
+      const t = state.cde[i] ? undefined : talliesOf(state, edges, i);
+      const keyword = x.candidates[i] ? keywordReason(graph, edges, i, x.signals.keyword[i]!, inbound.has(i) ? inbound.get(i) : inboundFromSeed(state, edges, i), x.subnetPeers.get(i)) : undefined;
       const parent = p >= 0 ? state.decisions.get(graph.resources[p]!.uid) : undefined;
       const d = decideOne(x.ctx, edges, i, { keyword, flows: flowReasonsFor(graph, edges, i, t, x.signals), rejected: t?.rejected }, parent);
       out.set(d.uid, d);
@@ -230,44 +248,84 @@ export function reclassifyTouched(state: ClassifierState, edges: EdgeTable, touc
   return { fullRequired: false, decisions: out };
 }
 
+/** Brings the CDE adjacency up to date with the table: edges appended since, and edges whose uids changed in place. */
+function syncAdjacency(state: ClassifierState, edges: EdgeTable): void {
+  const x = state.internal;
+  if (x.table !== edges) {
+    // Another table object (the state was prepared from FlowEdge[], or the caller rebuilt it): same edges in the same order, its own log.
+    x.table = edges;
+    x.uidToResource = undefined;
+    x.seenRelinked = 0;
+  }
+  const res = (x.uidToResource = resourceIndexOfUids(state.graph, edges, x.uidToResource));
+  const link = (j: number, sorted: boolean): void => {
+    const su = edges.srcUidIdOf(j);
+    const du = edges.dstUidIdOf(j);
+    if (su < 0 || du < 0) return;
+    const s = res[su]!;
+    const d = res[du]!;
+    if (s < 0 || d < 0 || s === d) return;
+    const { cde } = state;
+    if (cde[d] && (!cde[s] || x.candidates[s])) addEdge(x.adj, s, j, sorted);
+    if (cde[s] && (!cde[d] || x.candidates[d])) addEdge(x.adj, d, j, sorted);
+  };
+  for (let j = x.seenLength; j < edges.length; j++) link(j, false);
+  x.seenLength = edges.length;
+  const log = edges.relinked;
+  for (let k = x.seenRelinked; k < log.length; k++) link(log[k]!, true);
+  x.seenRelinked = log.length;
+}
+
+function addEdge(adj: (number[] | undefined)[], i: number, j: number, sorted: boolean): void {
+  const list = (adj[i] ??= []);
+  if (!sorted || list.length === 0 || list[list.length - 1]! < j) {
+    if (list.length === 0 || list[list.length - 1]! !== j) list.push(j);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < j) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo] !== j) list.splice(lo, 0, j);
+}
+
 /**
- * Calls `visit(j, s, d)` for each edge of resource `i` in ascending order, each once, with
- * both ends as resource indices; skips edges with an unmapped or unknown end and self-loops
- * (as the full pass does).
+ * Calls `visit(j, s, d)` for each edge of resource `i` with a CDE end, ascending, with both
+ * ends as resource indices as the edge is now (entries left stale by a relinked edge are skipped).
  */
-function forEdgesOf(state: ClassifierState, edges: EdgeTable, res: Int32Array, i: number, visit: (j: number, s: number, d: number) => void): void {
-  const u = edges.findUid(state.graph.resources[i]!.uid);
-  if (u === undefined) return;
-  let last = -1;
-  for (let slot = edges.firstSlot(u); slot >= 0; slot = edges.nextSlot(slot)) {
-    const j = slot >> 1;
-    if (j === last) continue;
-    last = j;
+function forCdeEdgesOf(state: ClassifierState, edges: EdgeTable, i: number, visit: (j: number, s: number, d: number) => void): void {
+  const list = state.internal.adj[i];
+  if (list === undefined) return;
+  const res = state.internal.uidToResource!;
+  for (const j of list) {
     const su = edges.srcUidIdOf(j);
     const du = edges.dstUidIdOf(j);
     if (su < 0 || du < 0) continue;
     const s = res[su]!;
     const d = res[du]!;
-    if (s < 0 || d < 0 || s === d) continue;
+    if (s === d || (s !== i && d !== i) || s < 0 || d < 0) continue;
     visit(j, s, d);
   }
 }
 
-function inboundFromSeed(state: ClassifierState, edges: EdgeTable, res: Int32Array, i: number): FlowTally | undefined {
+function inboundFromSeed(state: ClassifierState, edges: EdgeTable, i: number): FlowTally | undefined {
   const seed = state.internal.seed;
   let t: FlowTally | undefined;
-  forEdgesOf(state, edges, res, i, (j, s, d) => {
+  forCdeEdgesOf(state, edges, i, (j, s, d) => {
     if (d !== i || !seed[s] || !edges.accepted(j)) return;
     (t ??= new FlowTally()).add(edges, j);
   });
   return t;
 }
 
-function talliesOf(state: ClassifierState, edges: EdgeTable, res: Int32Array, i: number): Tallies | undefined {
+function talliesOf(state: ClassifierState, edges: EdgeTable, i: number): Tallies | undefined {
   const cde = state.cde;
   const role = state.internal.signals.role[i];
   let t: Tallies | undefined;
-  forEdgesOf(state, edges, res, i, (j, s, d) => {
+  forCdeEdgesOf(state, edges, i, (j, s, d) => {
     const cs = cde[s]!;
     if (cs === cde[d]) return;
     if ((cs ? d : s) !== i) return;

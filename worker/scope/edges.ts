@@ -105,16 +105,13 @@ const GROWTH = 1.5;
 /**
  * Flow edges as columns: addresses and uids as ids into two string tables, ports, protocol
  * and action in small typed arrays, counts and times in uint32 columns (widened to float64
- * only if a value needs it). About 40 bytes per edge plus 8 for the per-uid index, against
- * ~300 for a `FlowEdge` object with its own strings.
+ * only if a value needs it). About 40 bytes per edge against ~300 for a `FlowEdge` object
+ * with its own strings.
  *
  * Appendable (`push`) and updatable in place (`set`, same index: counts widened by a merge,
  * a uid filled in later): edge order is insertion order, as the classifier's determinism
- * needs (ties in evidence order fall back to it).
- *
- * The per-uid index lists, for each uid, the edges with it at either end in ascending edge
- * order, so a resource's edges are read in O(its edges). It is a linked list through
- * `next` over slots (slot 2j: edge j from its source's side, 2j+1: from its destination's).
+ * needs (ties in evidence order fall back to it). Edges whose uids changed in place are
+ * logged (`relinked`), so an incremental classifier state can follow them.
  */
 export class EdgeTable implements EdgeSource {
   private cap: number;
@@ -133,11 +130,8 @@ export class EdgeTable implements EdgeSource {
   private lastCol: Counts;
   private readonly ips = new Strings();
   private readonly uids = new Strings();
-  /** Per uid id: first and last slot of its list (-1: none). */
-  private head: Int32Array<ArrayBuffer>;
-  private tail: Int32Array<ArrayBuffer>;
-  /** Per slot: the next slot in the same uid's list (-1: end). */
-  private next: Int32Array<ArrayBuffer>;
+  /** Edges whose srcUid or dstUid changed in `set`, in order (rare: a late mapping). */
+  private readonly relinkLog: number[] = [];
 
   constructor(capacity = 1024) {
     const cap = Math.max(16, capacity);
@@ -154,9 +148,6 @@ export class EdgeTable implements EdgeSource {
     this.flowsCol = new Uint32Array(cap);
     this.firstCol = new Uint32Array(cap);
     this.lastCol = new Uint32Array(cap);
-    this.next = new Int32Array(cap * 2);
-    this.head = new Int32Array(256).fill(-1);
-    this.tail = new Int32Array(256).fill(-1);
   }
 
   static from(edges: Iterable<FlowEdge> & { length?: number }): EdgeTable {
@@ -169,34 +160,39 @@ export class EdgeTable implements EdgeSource {
     return this.n;
   }
 
-  /** Appends an edge; returns its index. */
-  push(e: FlowEdge): number {
+  /** Appends an edge; returns its index. `touched` collects its uids (what `reclassifyTouched` needs). */
+  push(e: FlowEdge, touched?: Set<string>): number {
+    if (touched !== undefined) {
+      if (e.srcUid !== undefined) touched.add(e.srcUid);
+      if (e.dstUid !== undefined) touched.add(e.dstUid);
+    }
     if (this.n === this.cap) this.grow(Math.ceil(this.cap * GROWTH));
     const j = this.n++;
     this.write(j, e);
-    const s = this.srcUidId[j]!;
-    const d = this.dstUidId[j]!;
-    if (s >= 0) this.append(s, 2 * j);
-    if (d >= 0) this.append(d, 2 * j + 1);
     return j;
   }
 
-  /** Replaces edge `j` in place (a merged row: wider window, more counts, a uid now mapped). */
-  set(j: number, e: FlowEdge): void {
+  /**
+   * Replaces edge `j` in place (a merged row: wider window, more counts, a uid now mapped).
+   * `touched` collects the uids at its ends before and after.
+   */
+  set(j: number, e: FlowEdge, touched?: Set<string>): void {
     if (j < 0 || j >= this.n) throw new RangeError(`edge ${j} out of range (${this.n} edges)`);
     const oldS = this.srcUidId[j]!;
     const oldD = this.dstUidId[j]!;
+    if (touched !== undefined) {
+      if (oldS >= 0) touched.add(this.uids.list[oldS]!);
+      if (oldD >= 0) touched.add(this.uids.list[oldD]!);
+      if (e.srcUid !== undefined) touched.add(e.srcUid);
+      if (e.dstUid !== undefined) touched.add(e.dstUid);
+    }
     this.write(j, e);
-    const s = this.srcUidId[j]!;
-    const d = this.dstUidId[j]!;
-    if (s !== oldS) {
-      if (oldS >= 0) this.unlink(oldS, 2 * j);
-      if (s >= 0) this.insert(s, 2 * j);
-    }
-    if (d !== oldD) {
-      if (oldD >= 0) this.unlink(oldD, 2 * j + 1);
-      if (d >= 0) this.insert(d, 2 * j + 1);
-    }
+    if (this.srcUidId[j] !== oldS || this.dstUidId[j] !== oldD) this.relinkLog.push(j);
+  }
+
+  /** Edges whose uids changed in place, oldest first (a state remembers how far it has read). */
+  get relinked(): readonly number[] {
+    return this.relinkLog;
   }
 
   private write(j: number, e: FlowEdge): void {
@@ -215,58 +211,12 @@ export class EdgeTable implements EdgeSource {
   }
 
   private uidId(uid: string): number {
-    const k = this.uids.id(uid);
-    if (k >= this.head.length) {
-      const size = Math.max(k + 1, Math.ceil(this.head.length * GROWTH));
-      const h = new Int32Array(size).fill(-1);
-      const t = new Int32Array(size).fill(-1);
-      h.set(this.head);
-      t.set(this.tail);
-      this.head = h;
-      this.tail = t;
-    }
-    return k;
-  }
-
-  private append(u: number, slot: number): void {
-    this.next[slot] = -1;
-    const t = this.tail[u]!;
-    if (t < 0) this.head[u] = slot;
-    else this.next[t] = slot;
-    this.tail[u] = slot;
-  }
-
-  private unlink(u: number, slot: number): void {
-    let prev = -1;
-    let k = this.head[u]!;
-    while (k >= 0 && k !== slot) {
-      prev = k;
-      k = this.next[k]!;
-    }
-    if (k < 0) return;
-    const after = this.next[k]!;
-    if (prev < 0) this.head[u] = after;
-    else this.next[prev] = after;
-    if (this.tail[u] === slot) this.tail[u] = prev;
-  }
-
-  /** Into `u`'s list in slot order (an update that maps a uid later). */
-  private insert(u: number, slot: number): void {
-    let prev = -1;
-    let k = this.head[u]!;
-    while (k >= 0 && k < slot) {
-      prev = k;
-      k = this.next[k]!;
-    }
-    this.next[slot] = k;
-    if (prev < 0) this.head[u] = slot;
-    else this.next[prev] = slot;
-    if (k < 0) this.tail[u] = slot;
+    return this.uids.id(uid);
   }
 
   private grow(cap: number): void {
-    const g = <T extends Int32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Counts>(a: T, size = cap): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
+    const g = <T extends Int32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer> | Counts>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a as never);
       return b;
     };
@@ -282,7 +232,6 @@ export class EdgeTable implements EdgeSource {
     this.flowsCol = g(this.flowsCol);
     this.firstCol = g(this.firstCol);
     this.lastCol = g(this.lastCol);
-    this.next = g(this.next, cap * 2);
     this.cap = cap;
   }
 
@@ -356,30 +305,10 @@ export class EdgeTable implements EdgeSource {
     return this.uids.find(uid);
   }
 
-  /** Edges with `uid` at either end, ascending, each once (a self-loop too). */
-  edgesOf(uid: string): number[] {
-    const u = this.uids.find(uid);
-    const out: number[] = [];
-    if (u === undefined) return out;
-    for (let k = this.head[u]!; k >= 0; k = this.next[k]!) {
-      const j = k >> 1;
-      if (out.length === 0 || out[out.length - 1] !== j) out.push(j);
-    }
-    return out;
-  }
-
-  /** First slot of uid id `u`'s list, then `nextSlot`; the edge is `slot >> 1`. */
-  firstSlot(u: number): number {
-    return u < this.head.length ? this.head[u]! : -1;
-  }
-  nextSlot(slot: number): number {
-    return this.next[slot]!;
-  }
-
   /** Bytes held by the typed arrays (capacity, not just length); the string tables are on top. */
   get byteLength(): number {
     let b = 0;
-    for (const a of [this.srcIpId, this.dstIpId, this.srcUidId, this.dstUidId, this.port, this.proto, this.act, this.packetsCol, this.bytesCol, this.flowsCol, this.firstCol, this.lastCol, this.next, this.head, this.tail]) b += a.byteLength;
+    for (const a of [this.srcIpId, this.dstIpId, this.srcUidId, this.dstUidId, this.port, this.proto, this.act, this.packetsCol, this.bytesCol, this.flowsCol, this.firstCol, this.lastCol]) b += a.byteLength;
     return b;
   }
 }
