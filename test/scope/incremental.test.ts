@@ -4,7 +4,7 @@ import { classify, classifyWithState, EdgeTable, reclassifyTouched, tenantContex
 import { scanSnapshot } from "../../worker/scope/drift.js";
 import type { ScopeDecision } from "../../worker/scope/types.js";
 import { findViolations } from "../../worker/scope/violations.js";
-import { cdeDb, edge, input, resource } from "./builders.js";
+import { cdeDb, edge, input, override, resource } from "./builders.js";
 import { PORTS, prng, randomTenant } from "./random-tenant.js";
 
 const json = (m: ReadonlyMap<string, ScopeDecision>) => JSON.stringify([...m]);
@@ -131,6 +131,25 @@ describe("EdgeTable", () => {
     expect(t.relinked).toEqual([2]);
     expect(t.edge(2)).toEqual({ ...edges[2]!, dstUid: "a", bytes: 5 });
     expect(t.length).toBe(5);
+  });
+});
+
+describe("reclassifyTouched asks for a full run", () => {
+  it("once an override has expired (the state was decided with it)", () => {
+    const db = cdeDb("db");
+    const [x, y] = [resource("x"), resource("y")];
+    const expiresAt = new Date(Date.parse("2025-06-01T00:00:00Z") + 60_000).toISOString();
+    const base = input({ resources: [db, x, y], edges: [edge(x, y)], overrides: [override("y", "connected", { expiresAt })] });
+    const table = EdgeTable.from(base.edges as FlowEdge[]);
+    const { state } = classifyWithState({ ...base, edges: table });
+    expect(state.validUntil).toBe(Date.parse(expiresAt));
+    const touched = new Set<string>();
+    table.push(edge(x, db), touched);
+    expect(reclassifyTouched(state, table, touched, base.now + 120_000)).toEqual({ fullRequired: true, why: "override_expired" });
+    const r = reclassifyTouched(state, table, touched, base.now + 1_000);
+    expect(r.fullRequired).toBe(false);
+    expect(state.decisions.get("x")?.scope).toBe("connected");
+    expect(JSON.stringify([...state.decisions])).toBe(JSON.stringify([...classify({ ...base, edges: table })]));
   });
 });
 

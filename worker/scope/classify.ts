@@ -55,6 +55,8 @@ export interface ClassifierState {
   readonly cde: Uint8Array;
   /** Whether the tenant had flow data (no_path confidence 0.7 vs 0.5). */
   readonly hasFlows: boolean;
+  /** The first instant (Unix ms) after `input.now` at which an override expires: from then on only a full run is right. */
+  readonly validUntil: number;
   /** @internal */
   readonly internal: StateInternals;
 }
@@ -158,8 +160,13 @@ export function classifyWithState(input: ClassifierInput): Classification & { st
     if (cde[s] && (!cde[d] || candidates[d])) (adj[d] ??= []).push(j);
   }
   const table = graph.edges instanceof EdgeTable ? graph.edges : undefined;
+  let validUntil = Number.POSITIVE_INFINITY;
+  for (const o of input.overrides) {
+    const expires = o.expiresAt === undefined ? Number.NaN : Date.parse(o.expiresAt);
+    if (expires > input.now && expires < validUntil) validUntil = expires;
+  }
   const state: ClassifierState = {
-    graph, model, decisions, cde, hasFlows,
+    graph, model, decisions, cde, hasFlows, validUntil,
     internal: {
       ctx, signals, seed: declaredCde, candidates, corroborated: keyword.corroborated, subnetPeers: keyword.subnetPeers,
       parents, children, adj, seenLength: graph.edges.length, seenRelinked: table?.relinked.length ?? 0,
@@ -186,8 +193,11 @@ export type ReclassifyResult =
   | {
       /** A tenant-wide input changed: run `classifyWithState` again. Nothing was changed. */
       fullRequired: true;
-      /** `cde_changed`: a keyword candidate gained or lost its corroboration; `flow_data`: the tenant went from no flow edges to some (or back). */
-      why: "cde_changed" | "flow_data";
+      /**
+       * `cde_changed`: a keyword candidate gained or lost its corroboration; `flow_data`: the
+       * tenant went from no flow edges to some (or back); `override_expired`: `now` reached `state.validUntil`.
+       */
+      why: "cde_changed" | "flow_data" | "override_expired";
       decisions?: undefined;
     };
 
@@ -198,14 +208,16 @@ export type ReclassifyResult =
  * same `EdgeTable` the state was prepared with (or one with the same edges in the same
  * order), after the batch was pushed / set into it. `touched` is every uid at either end of
  * every added or changed edge, before and after the change (`EdgeTable.push/set` collect
- * them). Resources, rules, routes, overrides and `now` must be those of the state.
+ * them). Resources, rules, routes and overrides must be those of the state; `now` (Unix ms,
+ * default: the state's) only checks that no override has expired since.
  *
  * For every uid, the result equals a full classification of the tenant after the batch
  * (same decisions, byte for byte), unless `fullRequired` says a full one is needed.
  */
-export function reclassifyTouched(state: ClassifierState, edges: EdgeTable, touched: Iterable<string>): ReclassifyResult {
+export function reclassifyTouched(state: ClassifierState, edges: EdgeTable, touched: Iterable<string>, now?: number): ReclassifyResult {
   const { graph } = state;
   const x = state.internal;
+  if (now !== undefined && now >= state.validUntil) return { fullRequired: true, why: "override_expired" };
   if ((edges.length > 0) !== state.hasFlows) return { fullRequired: true, why: "flow_data" };
   syncAdjacency(state, edges);
 
