@@ -46,6 +46,9 @@ export default defineConfig({
         test: {
           name: "web-e2e",
           include: ["test/web/e2e/**/*.test.ts"],
+          // Each file builds web/ into the same output folder and starts two wrangler dev
+          // servers: run them one after another so builds and ports never collide.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
