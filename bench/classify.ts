@@ -46,16 +46,20 @@ export interface ClassifyBenchResult {
     warmClassifyMs: number;
     warmClassifyCpuMs: number | null;
   };
-  /** Heap + array buffers, from process.memoryUsage() after a full GC (needs --expose-gc; null without). */
+  /** Heap + array buffers, from process.memoryUsage() after a full GC, in a fresh tenant (needs --expose-gc; null without). */
   memory: {
-    /** The Resource[] alone. */
+    /** Resources, rules and routes as objects. */
     resourcesMB: number;
     /** The edges as FlowEdge[] objects (each with its own strings, as JSON.parse or SQLite rows give them). */
     flowEdgeArrayMB: number;
-    /** The same edges as an EdgeTable, with its per-uid index and string tables. */
+    /** The same edges as an EdgeTable (columns + string tables). */
     edgeTableMB: number;
-    /** What the classifier state keeps beyond its input: graph, network model, per-phase reasons, all decisions. */
+    /** What the classifier state keeps beyond its input: graph, network model, per-phase reasons, CDE adjacency, all decisions. */
     stateMB: number;
+    /** Resources + EdgeTable + state: what a Durable Object holding the table and the state keeps. */
+    withTableMB: number;
+    /** Resources + FlowEdge[] + state (today's shape). */
+    withArrayMB: number;
   } | null;
   /** One flows batch applied to the table and reclassified with `reclassifyTouched` (best of two runs each). */
   incremental: {
@@ -64,6 +68,7 @@ export interface ClassifyBenchResult {
     applyMs: number;
     touched: number;
     reclassifyMs: number;
+    reclassifyCpuMs: number;
     decided: number;
     fullRequired: string | null;
     /** The same edges again, merged in place (bigger counts, later lastSeen): the DO's "counts only" batch. */
@@ -247,6 +252,34 @@ export function buildTenant(target: { resources: number; edges: number }, seed =
 }
 
 const BATCH = 2_000;
+
+function measureMemory(target: { resources: number; edges: number }): ClassifyBenchResult["memory"] {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return null;
+  const mem = () => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const m0 = mem();
+  const tenant = buildTenant(target);
+  const m1 = mem();
+  const table = EdgeTable.from(tenant.edges);
+  const m2 = mem();
+  const flowEdges = tenant.edges.length;
+  tenant.edges = [];
+  const m3 = mem();
+  const { state } = classifyWithState({ ...tenant, edges: table, overrides: [], now: 0 });
+  const m4 = mem();
+  const stateMB = mb(m4 - m3);
+  const edgeArray = m2 - m3;
+  const out = {
+    resourcesMB: mb(m1 - m0 - edgeArray), flowEdgeArrayMB: mb(edgeArray), edgeTableMB: mb(m2 - m1), stateMB,
+    withTableMB: mb(m4 - m0), withArrayMB: mb(m4 - m0 - (m2 - m1) + edgeArray),
+  };
+  if (state.decisions.size === 0 || table.length !== flowEdges) throw new Error("unreachable: keeps the measured objects alive until here");
+  return out;
+}
 const mb = (b: number) => Math.round(b / 1e5) / 10;
 
 export function benchClassify(target: { resources: number; edges: number }): ClassifyBenchResult {
@@ -256,6 +289,8 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
+  // First, in a heap of its own tenant (dropped before the timings).
+  const memory = measureMemory(target);
   const t0 = performance.now();
   // One batch more than the tenant: the same generator continues, so the batch looks like the rest.
   const built = buildTenant({ resources: target.resources, edges: target.edges + BATCH });
@@ -327,6 +362,7 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
   // One flows batch of new edges, then the same edges again (merged counts), then scattered merges.
   let applyMs = 0;
   let reclassifyMs = Number.POSITIVE_INFINITY;
+  let reclassifyCpuMs = 0;
   let touchedCount = 0;
   let decided = 0;
   let fullRequired: string | null = null;
@@ -346,9 +382,15 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
     const ta = performance.now();
     for (const e of batch) table.push(e, touched);
     applyMs = performance.now() - ta;
+    const cr = process.cpuUsage();
     const tr = performance.now();
     const r = reclassifyTouched(state, table, touched);
-    reclassifyMs = Math.min(reclassifyMs, performance.now() - tr);
+    const wall = performance.now() - tr;
+    if (wall < reclassifyMs) {
+      reclassifyMs = wall;
+      const used = process.cpuUsage(cr);
+      reclassifyCpuMs = (used.user + used.system) / 1000;
+    }
     touchedCount = touched.size;
     fullRequired = r.fullRequired ? r.why : null;
     decided = r.decisions?.size ?? 0;
@@ -376,26 +418,6 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
   }
   const identical = JSON.stringify([...classify(tableInput)]) === JSON.stringify([...state.decisions]);
 
-  // Memory, by dropping one thing at a time: the state, the table, the FlowEdge[] objects.
-  let memory: ClassifyBenchResult["memory"] = null;
-  if (gc !== undefined) {
-    const all = mem();
-    (state as unknown) = null;
-    const noState = mem();
-    (table as unknown) = null;
-    tableInput.edges = new EdgeTable();
-    const noTable = mem();
-    flowEdges = null;
-    (tenant as { edges: FlowEdge[] }).edges = [];
-    (input as { edges: FlowEdge[] }).edges = [];
-    const noEdges = mem();
-    let copy: Resource[] | null = JSON.parse(JSON.stringify(tenant.resources)) as Resource[];
-    const twice = mem();
-    copy.length = 0;
-    copy = null;
-    memory = { resourcesMB: mb(twice - noEdges), flowEdgeArrayMB: mb(noTable - noEdges), edgeTableMB: mb(noState - noTable), stateMB: mb(all - noState) };
-  }
-
   const round = (ms: number) => Math.round(ms * 100) / 100;
   const counts: Record<Scope, number> = { cde: 0, security_impacting: 0, connected: 0, out_of_scope: 0 };
   for (const d of result.values()) counts[d.scope]++;
@@ -408,7 +430,7 @@ export function benchClassify(target: { resources: number; edges: number }): Cla
     table: { convertMs: round(convertMs), warmClassifyMs: round(warmTable.wall), warmClassifyCpuMs: warmTable.cpu === null ? null : round(warmTable.cpu) },
     memory,
     incremental: {
-      batchEdges: batch.length, applyMs: round(applyMs), touched: touchedCount, reclassifyMs: round(reclassifyMs), decided, fullRequired,
+      batchEdges: batch.length, applyMs: round(applyMs), touched: touchedCount, reclassifyMs: round(reclassifyMs), reclassifyCpuMs: round(reclassifyCpuMs), decided, fullRequired,
       sameAgainMs: round(sameAgainMs), scatteredMs: round(scatteredMs), scatteredTouched, identical,
     },
   };
