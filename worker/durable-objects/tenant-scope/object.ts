@@ -37,6 +37,7 @@ import * as reads from "./reads.js";
 import { classifyGraph, markClassified, type Classified } from "./reclassify.js";
 import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
 import { StoredSnapshot } from "./snapshot.js";
+import { readScopeTrend, recordScopeTrend, SCOPE_TREND_DDL, type ScopeTrend } from "./trend.js";
 import { listViolations, setViolationStatus } from "./violations.js";
 
 /** Live messages carry at most this many items; `total` says how many there were. */
@@ -73,6 +74,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       this.sql.exec(TENANT_SCOPE_DDL);
+      this.sql.exec(SCOPE_TREND_DDL);
       ensureEdgeScopes(this.sql);
     });
   }
@@ -151,6 +153,11 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
 
   async listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>> {
     return reads.listResources(this.sql, filter);
+  }
+
+  /** Counts per scope over the last `days` days (trend.ts). */
+  async scopeTrend(days: number): Promise<ScopeTrend> {
+    return readScopeTrend(this.sql, days, Date.now(), () => reads.cachedSummary(this.sql));
   }
 
   async getResource(uid: string, topFlows = 20): Promise<ResourceDetail | null> {
@@ -249,6 +256,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     }
     this.model = done.model;
     this.snapshot = done.snapshot;
+    recordScopeTrend(this.sql, done.summary, now);
     this.broadcast(() => liveEvents(done, context.cause, now));
     return done.timings;
   }
