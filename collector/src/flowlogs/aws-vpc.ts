@@ -1,4 +1,7 @@
 import { parseDefaultV2 } from "./aws-vpc-fast.js";
+import { DEFAULT_V2_FIELDS, KNOWN_FIELDS, TGW_DEFAULT_V6_FIELDS } from "./aws-formats.js";
+
+export { DEFAULT_V2_FIELDS, parseLogFormat, TGW_DEFAULT_V6_FIELDS } from "./aws-formats.js";
 
 /**
  * AWS VPC flow logs, default v2 format:
@@ -36,23 +39,6 @@ export interface FlowSink {
   ): void;
 }
 
-export const DEFAULT_V2_FIELDS = [
-  "version",
-  "account-id",
-  "interface-id",
-  "srcaddr",
-  "dstaddr",
-  "srcport",
-  "dstport",
-  "protocol",
-  "packets",
-  "bytes",
-  "start",
-  "end",
-  "action",
-  "log-status",
-] as const;
-
 export interface ParseStats {
   records: number;
   /** NODATA / SKIPDATA records and records with "-" in a field the summary needs. */
@@ -88,8 +74,19 @@ export class AwsVpcFlowLogParser {
   private need = 14;
   /** True while fields are in the default v2 order, where the single-pass fast path applies. */
   private defaultLayout = true;
+  /** Set by a header line or an explicit format: headerless TGW detection is then off. */
+  private layoutKnown = false;
+  /** With a configured format, records may start with a letter (tgw-…, eni-…): only a line of field names is a header. */
+  private readonly explicitFormat: boolean;
 
-  constructor(private readonly sink: FlowSink) {}
+  /** `fields`: the flow log's format when the records come without a header line (CloudWatch Logs). */
+  constructor(
+    private readonly sink: FlowSink,
+    fields?: readonly string[],
+  ) {
+    this.explicitFormat = fields !== undefined;
+    if (fields && !this.useFields(fields)) throw new Error(`flow-log format lacks a field edges need: ${fields.join(" ")}`);
+  }
 
   /** Bytes of input fully parsed so far (the next read may resume here). */
   get consumedBytes(): number {
@@ -142,10 +139,12 @@ export class AwsVpcFlowLogParser {
     }
     if (n === 0) return;
     const first = buf[starts[0]!]!;
-    if ((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) {
+    if (((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) && (!this.explicitFormat || KNOWN_FIELDS.has(buf.toString("latin1", starts[0]!, ends[0]!).toLowerCase().replace(/_/g, "-")))) {
       this.header(buf, n);
       return;
     }
+    // A headerless Transit Gateway record in the default format (CloudWatch Logs delivery): "6 TransitGateway…".
+    if (!this.layoutKnown && n === TGW_DEFAULT_V6_FIELDS.length && first === 54 && ends[0] === starts[0]! + 1 && buf[starts[1]!] === 84 /* T */) this.useFields(TGW_DEFAULT_V6_FIELDS);
     if (n < this.need) {
       this.stats.malformed++;
       return;
@@ -155,7 +154,8 @@ export class AwsVpcFlowLogParser {
       this.stats.skipped++; // NODATA, SKIPDATA
       return;
     }
-    const a = buf[starts[this.iAction]!];
+    // Transit Gateway records have no action: what the gateway carried was let through.
+    const a = this.iAction < 0 ? 65 : buf[starts[this.iAction]!];
     if (a !== 65 /* A */ && a !== 82 /* R */) {
       this.stats.skipped++;
       return;
@@ -217,13 +217,19 @@ export class AwsVpcFlowLogParser {
   private header(buf: Buffer, n: number): void {
     const names: string[] = [];
     for (let f = 0; f < n; f++) names.push(buf.toString("latin1", this.starts[f]!, this.ends[f]!).toLowerCase().replace(/_/g, "-"));
-    const at = (name: string) => names.indexOf(name);
-    const required = ["srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", "action"];
-    if (required.some((r) => at(r) < 0)) {
+    if (!this.useFields(names)) {
       this.stats.malformed++;
       return;
     }
     this.stats.headers++;
+  }
+
+  /** Field positions from a header or a configured format; false if a field edges need is absent. */
+  private useFields(names: readonly string[]): boolean {
+    const at = (name: string) => names.indexOf(name);
+    const tgw = names.some((f) => f.startsWith("tgw-"));
+    const required = ["srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets", "bytes", "start", "end", ...(tgw ? [] : ["action"])];
+    if (required.some((r) => at(r) < 0)) return false;
     this.iSrc = at("srcaddr");
     this.iDst = at("dstaddr");
     this.iSport = at("srcport");
@@ -235,8 +241,10 @@ export class AwsVpcFlowLogParser {
     this.iEnd = at("end");
     this.iAction = at("action");
     this.iStatus = at("log-status");
-    this.need = Math.max(...required.map(at), this.iStatus) + 1;
+    this.need = Math.max(...required.map(at), this.iStatus, this.iAction) + 1;
     this.defaultLayout = names.length === DEFAULT_V2_FIELDS.length && DEFAULT_V2_FIELDS.every((f, k) => names[k] === f);
+    this.layoutKnown = true;
+    return true;
   }
 }
 
