@@ -163,6 +163,11 @@ export interface TenantScopeStats {
   scans: { committed: number; staging: number };
   /** Null until this instance of the object has classified (timings live in memory only). */
   lastClassification: ClassificationTimings | null;
+  /**
+   * This instance of the object (in memory only): a new id means the runtime replaced it
+   * (eviction, a reset, a code reload) and the next classification reloads the graph.
+   */
+  instance: { id: string; startedAt: number; graphLoads: number };
 }
 
 /** The RPC surface of the TenantScope Durable Object. `client.ts` hands out stubs of it. */

@@ -66,6 +66,8 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private model: NetworkModel | null = null;
   /** The drift snapshot of the last classification (snapshot.ts); loaded on first use. */
   private snapshot: StoredSnapshot | null = null;
+  /** Which instance this is, for stats: benchmarks tell a replaced object from a kept one by it. */
+  private readonly instance = { id: crypto.randomUUID(), startedAt: Date.now(), graphLoads: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -237,6 +239,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
         staging: count("SELECT count(*) AS n FROM scans WHERE status = 'staging'"),
       },
       lastClassification: this.lastClassification,
+      instance: { ...this.instance },
     };
   }
 
@@ -250,7 +253,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     let done: Classified;
     if (this.graph) done = classifyGraph(this.ctx.storage, this.graph, now, "cached", 0, context);
     else {
-      const graph = TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason"));
+      const graph = this.loadGraph();
       this.graph = graph;
       done = classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs, context);
     }
@@ -261,9 +264,14 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     return done.timings;
   }
 
+  private loadGraph(): TenantGraph {
+    this.instance.graphLoads++;
+    return TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason"));
+  }
+
   private networkModel(): NetworkModel {
     if (this.model) return this.model;
-    const graph = (this.graph ??= TenantGraph.load(this.sql, readMeta(this.sql, "shared_reason")));
+    const graph = (this.graph ??= this.loadGraph());
     return (this.model = buildNetworkModel({ resources: graph.resourceArray(), rules: graph.rules, routes: graph.routes }));
   }
 
