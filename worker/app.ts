@@ -3,7 +3,7 @@ import type { AppEnv } from "./context.js";
 import { notFound, onError } from "./middleware/errors.js";
 import { requestId } from "./middleware/request-id.js";
 import { createTenantRoute } from "./routes/admin/create-tenant.js";
-import { createApiKeyRoute } from "./routes/api-keys/create.js";
+import { apiKeyRoutes } from "./routes/api-keys/index.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { collectorRoutes } from "./routes/collectors/index.js";
 import { createEnrollmentTokenRoute } from "./routes/enrollment-tokens/create.js";
@@ -36,7 +36,7 @@ export function createApp() {
 
   app.route("/healthz", getHealth);
   app.route("/v1/admin/tenants", createTenantRoute);
-  app.route("/v1/api-keys", createApiKeyRoute);
+  app.route("/v1/api-keys", apiKeyRoutes);
   app.route("/v1/enrollment-tokens", createEnrollmentTokenRoute);
   app.route("/v1/collectors", collectorRoutes);
   app.route("/v1/ingest", ingestRoute);

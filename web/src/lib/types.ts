@@ -20,6 +20,7 @@ export type { DriftKind } from "../../../worker/scope/drift.js";
 export type { ScopeTrend, ScopeTrendPoint } from "../../../worker/durable-objects/tenant-scope/trend.js";
 export type { Evidence, Override, Reason, Scope, ScopeDecision } from "../../../worker/scope/types.js";
 export type { CollectorView } from "../../../worker/services/collectors/list.js";
+export type { ApiKeyView } from "../../../worker/services/api-keys/list.js";
 export type { CurrentSession as Me } from "../../../worker/services/sessions/current.js";
 export type { UserView } from "../../../worker/services/users/view.js";
 export type { InviteView } from "../../../worker/services/invites/view.js";
