@@ -11,7 +11,8 @@ import { selfSignedCert } from "./tls.js";
  * are answered from the IDs, so any list the SDK makes works without a per-type table:
  *
  * - `GET /subscriptions/{s}/providers/{NS}/{type}` — every `{type}` in the subscription;
- * - `GET /subscriptions/{s}/resourceGroups/{rg}/providers/{NS}/{type}[/{name}/{child}]` — by group / children.
+ * - `GET /subscriptions/{s}/resourceGroups/{rg}/providers/{NS}/{type}[/{name}/{child}]` — by group / children;
+ * - `GET {resource id}` — the resource itself.
  *
  * Lists page with an absolute `nextLink`. Errors are ARM's: 401 without a bearer token,
  * 403 `AuthorizationFailed` naming the action, 429 `TooManyRequests` with Retry-After.
@@ -131,6 +132,12 @@ export async function startArmServer(opts: ArmServerOptions): Promise<ArmServer>
       );
     }
 
+    // A single resource (e.g. a firewall policy named by a firewall): the resource itself.
+    const one = lower.find((x) => x.id === path.toLowerCase());
+    if (one) {
+      record(200, action);
+      return json(res, 200, one.r);
+    }
     const items = matching(lower, path.toLowerCase()).map((x) => x.r);
     const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
     const size = opts.pageSize ?? (items.length || 1);

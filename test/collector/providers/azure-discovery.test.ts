@@ -46,7 +46,7 @@ describe("Azure discovery against a local ARM server", () => {
     // 5 extra NSGs at 2 a page: the SDK followed nextLink.
     expect(inv.resources.filter((r) => r.account === SUB_B && r.kind === "security_group")).toHaveLength(5);
     expect(inv.coverage.every((c) => c.status === "ok")).toBe(true);
-    expect(inv.coverage).toHaveLength(22);
+    expect(inv.coverage).toHaveLength(24);
 
     const vm = inv.resources.find((r) => r.uid === uid(ids.vm));
     expect(vm).toMatchObject({
@@ -103,8 +103,61 @@ describe("Azure discovery against a local ARM server", () => {
       ["ingress", "deny", 65500, "all", 0, 65535, { kind: "any" }],
       ["egress", "allow", 65001, "all", 0, 65535, { kind: "service_tag", value: "Internet" }],
     ]);
+    // The ASG that rule names resolves to its members: the NIC and its VM carry it as a group.
+    expect(inv.resources.find((r) => r.uid === uid(ids.asg))?.attributes.members).toEqual([uid(ids.nic), uid(ids.vm)]);
     // A deny that covers one host of the NSG is not sent as covering all of them.
     expect(inv.resources.find((r) => r.uid === nsg)?.attributes.denyRulesNotSent).toEqual(["deny-one-host"]);
+  });
+
+  it("normalizes Azure Firewall rules: policy chain across subscriptions, IP groups, DNAT, classic collections, evaluation order", async () => {
+    const { inv } = await discoverLocal();
+    const rows = (owner: string) => inv.rules.filter((r) => r.ownerUid === uid(owner)).map((r) => [r.direction, r.action, r.priority, r.protocol, r.fromPort, r.toPort, r.peer]);
+    // DNAT first, then network collections (base policy's before the child's), then application rules.
+    expect(rows(ids.fw)).toEqual([
+      ["ingress", "allow", 1, "tcp", 443, 443, { kind: "any" }],
+      ["egress", "allow", 1, "tcp", 8443, 8443, { kind: "cidr", value: "10.10.1.4/32" }],
+      ["egress", "deny", 2, "all", 0, 65535, { kind: "cidr", value: "198.18.0.0/15" }],
+      ["ingress", "allow", 4, "tcp", 1433, 1433, { kind: "prefix_list", value: uid(ids.ipGroup) }],
+      ["egress", "allow", 4, "tcp", 1433, 1433, { kind: "cidr", value: "10.10.2.0/24" }],
+      ["ingress", "allow", 5, "tcp", 443, 443, { kind: "cidr", value: "10.10.1.0/24" }],
+      ["egress", "allow", 5, "tcp", 443, 443, { kind: "service_tag", value: "FQDN:api.stripe.com" }],
+    ]);
+    const fw = inv.resources.find((r) => r.uid === uid(ids.fw))!;
+    expect(fw.attributes).toMatchObject({
+      firewallPolicy: uid(ids.fwPolicy),
+      basePolicies: [uid(ids.basePolicy)],
+      rulesRead: true,
+      ruleSemantics: "transit",
+      // A deny between two narrow sides would close more than it does if split in halves: listed, not sent.
+      denyRulesNotSent: ["org/deny-spoke-to-hub-ssh/ssh"],
+      dnat: ["tcp 443 -> 10.10.1.4:8443"],
+      dnatTargets: [uid(ids.vm)],
+    });
+    expect(inv.resources.find((r) => r.uid === uid(ids.ipGroup))).toMatchObject({ kind: "prefix_list", attributes: { cidrs: ["203.0.113.0/24", "198.51.100.10/31"] } });
+    // Classic collections on the firewall itself: deny at priority 100 comes before the allow at 200.
+    expect(rows(ids.legacyFw)).toEqual([
+      ["ingress", "allow", 1, "tcp", 443, 443, { kind: "any" }],
+      ["egress", "allow", 1, "tcp", 8443, 8443, { kind: "cidr", value: "10.10.1.4/32" }],
+      ["ingress", "deny", 2, "tcp", 3389, 3389, { kind: "any" }],
+      ["ingress", "deny", 2, "udp", 3389, 3389, { kind: "any" }],
+      ["egress", "deny", 2, "tcp", 3389, 3389, { kind: "any" }],
+      ["egress", "deny", 2, "udp", 3389, 3389, { kind: "any" }],
+      ["ingress", "allow", 3, "tcp", 22, 22, { kind: "cidr", value: "10.20.1.0/24" }],
+      ["egress", "allow", 3, "tcp", 22, 22, { kind: "cidr", value: "10.10.1.0/24" }],
+      ["ingress", "allow", 4, "tcp", 443, 443, { kind: "cidr", value: "10.10.1.0/24" }],
+      ["egress", "allow", 4, "tcp", 443, 443, { kind: "service_tag", value: "FQDN:api.stripe.com" }],
+    ]);
+  });
+
+  it("marks a firewall whose policy cannot be read as partial, without claiming it has no rules", async () => {
+    const { inv } = await discoverLocal({ deny: (sub, action) => sub === SUB_B && action === "Microsoft.Network/firewallPolicies/ruleCollectionGroups/read" });
+    const c = cov(inv, SUB_A, "Microsoft.Network/azureFirewalls");
+    expect(c).toMatchObject({ status: "partial", count: 1 });
+    expect(c?.reason).toMatch(/AuthorizationFailed \(HTTP 403\)/);
+    expect(inv.resources.find((r) => r.uid === uid(ids.fw))?.attributes).toMatchObject({ rulesRead: false, ruleCollections: 0 });
+    expect(inv.rules.filter((r) => r.ownerUid === uid(ids.fw))).toEqual([]);
+    // The classic firewall in the other subscription needs no policy.
+    expect(cov(inv, SUB_B, "Microsoft.Network/azureFirewalls")?.status).toBe("ok");
   });
 
   it("reads SQL servers, databases (not master) and firewall ranges as CIDRs", async () => {

@@ -9,7 +9,7 @@ import { applicationGateways, loadBalancers } from "./balancers.js";
 import { virtualMachines } from "./compute.js";
 import { linkAzure } from "./link.js";
 import { networkInterfaces, publicIpAddresses, routeTables, virtualNetworks } from "./network.js";
-import { applicationSecurityGroups, azureFirewalls, networkSecurityGroups } from "./security.js";
+import { applicationSecurityGroups, azureFirewalls, ipGroups, networkSecurityGroups } from "./security.js";
 import { sqlServers } from "./sql.js";
 import type { AzureClients, AzureFamily } from "./types.js";
 
@@ -25,6 +25,7 @@ export const AZURE_FAMILIES: ReadonlyArray<AzureFamily<any>> = [
   loadBalancers,
   applicationGateways,
   azureFirewalls,
+  ipGroups,
   virtualMachines,
   sqlServers,
 ];
@@ -73,8 +74,16 @@ export function azureClients(subscription: string, credential: TokenCredential, 
     retryOptions: { maxRetries: opts.maxRetries ?? 5, retryDelayInMs: opts.retryDelayMs ?? 1000, maxRetryDelayInMs: 60_000 },
     userAgentOptions: { userAgentPrefix: "pci-scope-guard-collector" },
   };
+  const network = new NetworkManagementClient(credential, subscription, { ...common, credentialScopes: scopes });
+  const others = new Map<string, NetworkManagementClient>();
   return {
-    network: new NetworkManagementClient(credential, subscription, { ...common, credentialScopes: scopes }),
+    network,
+    networkFor: (sub) => {
+      if (sub.toLowerCase() === subscription.toLowerCase()) return network;
+      let client = others.get(sub.toLowerCase());
+      if (!client) others.set(sub.toLowerCase(), (client = new NetworkManagementClient(credential, sub, { ...common, credentialScopes: scopes })));
+      return client;
+    },
     sql: new SqlManagementClient(credential, subscription, { ...common, credentialScopes: scopes }),
     compute: new ComputeManagementClient(credential, subscription, { ...common, credentials: { scopes } }),
   };

@@ -5,7 +5,7 @@ import { uniq } from "../shared.js";
  * Joins what Azure spreads over several lists, purely: public IP resources give NICs, load
  * balancers and firewalls their addresses; subnets name their NSG and route table; a VM's
  * network facts are its NICs'; load-balancer pools become target VMs; a virtual appliance
- * next hop (an address) becomes the resource that owns it.
+ * next hop (an address) and a firewall's DNAT target become the resource that owns them.
  */
 export function linkAzure(resources: Resource[], routes: Route[]): void {
   const byUid = new Map(resources.map((r) => [r.uid, r]));
@@ -34,6 +34,13 @@ export function linkAzure(resources: Resource[], routes: Route[]): void {
     for (const key of ["networks", "subnets", "securityGroups", "privateIps", "publicIps"] as const) vm.network[key] = uniq([...vm.network[key], ...nic.network[key]]);
   }
 
+  // An ASG has no rules of its own: NSG rules name it as a peer, and its members are the NICs (and their VMs) listing it.
+  for (const asg of resources) {
+    if (asg.attributes.applicationSecurityGroup !== true) continue;
+    const members = resources.filter((r) => (r.kind === "nic" || r.kind === "instance") && r.network.securityGroups.includes(asg.uid)).map((r) => r.uid);
+    asg.attributes.members = uniq(members).slice(0, 256);
+  }
+
   // Which resource a private address belongs to: a NIC's VM, else the NIC, firewall or load balancer.
   const ownerOfIp = new Map<string, string>();
   for (const r of resources) {
@@ -52,6 +59,12 @@ export function linkAzure(resources: Resource[], routes: Route[]): void {
     const ips = Array.isArray(lb.attributes.targetIps) ? lb.attributes.targetIps : [];
     lb.attributes.targets = uniq([...nics.map(ownerOfNic), ...ips.map((ip) => ownerOfIp.get(ip))]);
     if (lb.network.publicIps.length > 0) (lb.attributes.internetFacing = true), (lb.attributes.scheme = "internet-facing");
+  }
+
+  // A firewall's DNAT rules send internet traffic to private addresses: name the resources owning them.
+  for (const fw of resources) {
+    if (fw.kind !== "firewall" || !Array.isArray(fw.attributes.dnatTargetIps)) continue;
+    fw.attributes.dnatTargets = uniq(fw.attributes.dnatTargetIps.map((ip) => ownerOfIp.get(ip)));
   }
 
   for (const route of routes) {

@@ -8,6 +8,8 @@ export interface AzureClients {
   network: NetworkManagementClient;
   compute: ComputeManagementClient;
   sql: SqlManagementClient;
+  /** The network client of another subscription (a firewall policy kept in a central subscription). */
+  networkFor(subscription: string): NetworkManagementClient;
 }
 
 export interface SubscriptionContext {
