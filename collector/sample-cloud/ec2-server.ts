@@ -36,7 +36,7 @@ export interface Ec2Server {
 
 interface ListSpec {
   member: string;
-  items: (r: Ec2Region, accountId: string) => unknown[];
+  items: (r: Ec2Region, accountId: string, params: URLSearchParams) => unknown[];
   ids?: string;
   idOf?: (x: never) => string | undefined;
 }
@@ -72,7 +72,19 @@ const LISTS: Record<string, ListSpec> = {
     ids: "VpcPeeringConnectionId",
     idOf: (x: { VpcPeeringConnectionId?: string }) => x.VpcPeeringConnectionId,
   },
+  DescribeTransitGateways: { member: "TransitGateways", items: (r) => r.transitGateways ?? [] },
+  DescribeTransitGatewayAttachments: { member: "TransitGatewayAttachments", items: (r) => r.transitGatewayAttachments ?? [] },
+  DescribeTransitGatewayRouteTables: { member: "TransitGatewayRouteTables", items: (r) => r.transitGatewayRouteTables ?? [] },
+  SearchTransitGatewayRoutes: { member: "Routes", items: (r, _a, p) => tgwTable(r, p)?.routes ?? [] },
+  GetTransitGatewayRouteTableAssociations: { member: "Associations", items: (r, _a, p) => tgwTable(r, p)?.associations ?? [] },
+  DescribeVpcEndpoints: { member: "VpcEndpoints", items: (r) => r.vpcEndpoints ?? [] },
+  DescribeManagedPrefixLists: { member: "PrefixLists", items: (r) => r.managedPrefixLists ?? [] },
+  GetManagedPrefixListEntries: { member: "Entries", items: (r, _a, p) => (r.managedPrefixLists ?? []).find((l) => l.PrefixListId === p.get("PrefixListId"))?.entries ?? [] },
 };
+
+function tgwTable(r: Ec2Region, params: URLSearchParams) {
+  return (r.transitGatewayRouteTables ?? []).find((t) => t.TransitGatewayRouteTableId === params.get("TransitGatewayRouteTableId"));
+}
 
 function reservation(i: Instance, accountId: string) {
   return { ReservationId: `r-${(i.InstanceId ?? "0").replace(/^i-/, "")}`, OwnerId: accountId, Instances: [i], Groups: [] };
@@ -99,7 +111,7 @@ export function startEc2Server(opts: Ec2ServerOptions): Promise<Ec2Server> {
     };
     // The sample company uses no load balancers, databases, functions or buckets: the other
     // services' list calls get their real, empty answers, so a full discovery reads "none".
-    const empty = emptyServiceAnswer(req.method ?? "", req.url ?? "/", action, requestId);
+    const empty = emptyServiceAnswer(req.method ?? "", req.url ?? "/", action, requestId, params.get("Version") ?? "", String(req.headers["x-amz-target"] ?? ""));
     if (empty) {
       requests.push({ action: empty.action, region: "", accountId: "", status: 200 });
       res.writeHead(200, { "content-type": empty.type, "x-amzn-requestid": requestId });
@@ -130,7 +142,7 @@ export function startEc2Server(opts: Ec2ServerOptions): Promise<Ec2Server> {
       );
     }
     const world = account.regions[region] ?? emptyRegion();
-    let items = spec.items(world, account.accountId);
+    let items = spec.items(world, account.accountId, params);
     const ids = indexed(params, spec.ids ?? "");
     if (ids.length > 0 && spec.idOf) items = items.filter((x) => ids.includes((spec.idOf as (x: unknown) => string | undefined)(x) ?? ""));
     const filtered = applyFilters(items, filters(params));
@@ -195,11 +207,12 @@ function applyFilters(items: unknown[], fs: Array<{ name: string; values: string
       const tags = ((inner.Tags ?? inner.TagSet) as Tag[] | undefined) ?? [];
       if (f.name === "vpc-id") return [String(inner.VpcId ?? "")];
       if (f.name === "subnet-id") return [String(inner.SubnetId ?? "")];
+      if (f.name === "state") return [String(inner.State ?? "")];
       if (f.name === "tag-key") return tags.map((t) => t.Key ?? "");
       if (f.name.startsWith("tag:")) return tags.filter((t) => t.Key === f.name.slice(4)).map((t) => t.Value ?? "");
       return [];
     };
-    if (!["vpc-id", "subnet-id", "tag-key"].includes(f.name) && !f.name.startsWith("tag:")) return { error: `The filter '${f.name}' is invalid` };
+    if (!["vpc-id", "subnet-id", "tag-key", "state"].includes(f.name) && !f.name.startsWith("tag:")) return { error: `The filter '${f.name}' is invalid` };
     out = out.filter((x) => pick(x as Record<string, unknown>).some((v) => f.values.includes(v)));
   }
   return { items: out };
@@ -212,10 +225,16 @@ const QUERY_EMPTY: Record<string, { xmlns: string; member: string }> = {
   DescribeDBClusters: { xmlns: "http://rds.amazonaws.com/doc/2014-10-31/", member: "DBClusters" },
 };
 
-/** Empty list answers of ELBv2 and RDS (Query XML), Lambda (REST JSON) and S3 ListBuckets (REST XML). */
-function emptyServiceAnswer(method: string, url: string, action: string, requestId: string): { action: string; type: string; body: string } | undefined {
+/** Empty list answers of ELB (classic and v2) and RDS (Query XML), Lambda and EKS (REST JSON), ECS (JSON 1.1) and S3 ListBuckets (REST XML). */
+function emptyServiceAnswer(method: string, url: string, action: string, requestId: string, version: string, target: string): { action: string; type: string; body: string } | undefined {
   const path = url.split("?")[0] ?? "/";
   if (method === "GET" && /^\/2015-03-31\/functions\/?$/.test(path)) return { action: "lambda:ListFunctions", type: "application/json", body: JSON.stringify({ Functions: [] }) };
+  if (method === "GET" && path === "/clusters") return { action: "eks:ListClusters", type: "application/json", body: JSON.stringify({ clusters: [] }) };
+  if (method === "POST" && target === "AmazonEC2ContainerServiceV20141113.ListClusters") return { action: "ecs:ListClusters", type: "application/x-amz-json-1.1", body: JSON.stringify({ clusterArns: [] }) };
+  if (method === "POST" && action === "DescribeLoadBalancers" && version === "2012-06-01") {
+    const xmlns = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/";
+    return { action: "elb:DescribeLoadBalancers", type: "text/xml", body: `<DescribeLoadBalancersResponse xmlns="${xmlns}"><DescribeLoadBalancersResult><LoadBalancerDescriptions/></DescribeLoadBalancersResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DescribeLoadBalancersResponse>` };
+  }
   if (method === "GET" && path === "/") {
     return {
       action: "s3:ListBuckets",

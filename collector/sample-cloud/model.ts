@@ -1,6 +1,14 @@
 import type {
   Instance,
   InternetGateway,
+  ManagedPrefixList,
+  PrefixListEntry,
+  TransitGateway,
+  TransitGatewayAttachment,
+  TransitGatewayRoute,
+  TransitGatewayRouteTable,
+  TransitGatewayRouteTableAssociation,
+  VpcEndpoint,
   NatGateway,
   NetworkAcl,
   NetworkInterface,
@@ -26,6 +34,13 @@ export interface Ec2Region {
   internetGateways: InternetGateway[];
   natGateways: NatGateway[];
   vpcPeeringConnections: VpcPeeringConnection[];
+  transitGateways?: TransitGateway[];
+  transitGatewayAttachments?: TransitGatewayAttachment[];
+  /** Each table with the routes SearchTransitGatewayRoutes and the associations GetTransitGatewayRouteTableAssociations answer. */
+  transitGatewayRouteTables?: Array<TransitGatewayRouteTable & { routes?: TransitGatewayRoute[]; associations?: TransitGatewayRouteTableAssociation[] }>;
+  vpcEndpoints?: VpcEndpoint[];
+  /** Each list with the entries GetManagedPrefixListEntries answers. */
+  managedPrefixLists?: Array<ManagedPrefixList & { entries?: PrefixListEntry[] }>;
 }
 
 export interface Ec2Account {

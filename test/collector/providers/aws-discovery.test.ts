@@ -79,8 +79,8 @@ describe("AWS discovery against the EC2 Query API", () => {
       ["pl-63a5400a", "endpoint", "active"],
     ]);
 
-    // 10 EC2 families in 2 regions, ELBv2 / RDS (2) / Lambda in 2 regions, S3 once: the sample has none of those.
-    expect(inv.coverage).toHaveLength(29);
+    // 15 EC2 families in 2 regions, ELBv2 / classic ELB / RDS (2) / Lambda / ECS / EKS in 2 regions, S3 once: the sample has none of those.
+    expect(inv.coverage).toHaveLength(45);
     expect(inv.coverage.filter((c) => !c.service.startsWith("ec2:")).every((c) => c.count === 0)).toBe(true);
     expect(inv.coverage.every((c) => c.status === "ok" && c.account === ACCOUNT)).toBe(true);
     expect(cov(inv, "us-east-1", "DescribeInstances")?.count).toBe(2);

@@ -6,12 +6,15 @@ import { instances } from "./instances.js";
 import { networkAcls } from "./network-acls.js";
 import { networkInterfaces } from "./network-interfaces.js";
 import { vpcPeerings } from "./peerings.js";
+import { prefixLists } from "./prefix-lists.js";
 import { routeTables } from "./route-tables.js";
 import { securityGroups } from "./security-groups.js";
 import { AWS_SERVICE_FAMILIES } from "./services/index.js";
 import { AwsServiceClients, type AwsServiceFamily } from "./services/types.js";
 import { subnets } from "./subnets.js";
+import { transitGatewayAttachments, transitGatewayRouteTables, transitGateways } from "./transit-gateways.js";
 import type { AwsFamily } from "./types.js";
+import { vpcEndpoints } from "./vpc-endpoints.js";
 import { vpcs } from "./vpcs.js";
 
 /** Every AWS resource family the collector reads; the IAM policy grants exactly these actions. */
@@ -27,6 +30,11 @@ export const AWS_FAMILIES: ReadonlyArray<AwsFamily<any>> = [
   natGateways,
   networkAcls,
   vpcPeerings,
+  transitGateways,
+  transitGatewayAttachments,
+  transitGatewayRouteTables,
+  vpcEndpoints,
+  prefixLists,
 ];
 
 export interface AwsInventory {
@@ -120,6 +128,7 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
     });
   }
   linkTargetIps(inv.resources);
+  linkInterfaceAddresses(inv.resources);
   log?.info("discovery finished", {
     regions: opts.regions,
     resources: inv.resources.length,
@@ -169,14 +178,36 @@ async function readFamily(get: () => Promise<unknown[]>, family: FamilyResult["f
   }
 }
 
-/** Load-balancer targets registered by IP become the resources holding those addresses. */
+/** Load-balancer targets registered by IP become the resources holding those addresses (instances, awsvpc ECS tasks). */
 function linkTargetIps(resources: Resource[]): void {
   const owner = new Map<string, string>();
-  for (const r of resources) if (r.kind === "instance") for (const ip of r.network.privateIps) owner.set(ip, r.uid);
+  for (const r of resources) if (r.kind === "instance" || r.kind === "container_service") for (const ip of r.network.privateIps) owner.set(ip, r.uid);
   for (const r of resources) {
     const ips = r.attributes.targetIps;
     if (r.kind !== "load_balancer" || !Array.isArray(ips) || ips.length === 0) continue;
     const targets = Array.isArray(r.attributes.targets) ? r.attributes.targets : [];
     r.attributes.targets = [...new Set([...targets, ...ips.flatMap((ip) => owner.get(ip) ?? [])])];
+  }
+}
+
+/**
+ * Interface endpoints and awsvpc ECS services name their network interfaces; the addresses
+ * (private and public) are read from those interfaces, which DescribeNetworkInterfaces lists.
+ */
+function linkInterfaceAddresses(resources: Resource[]): void {
+  const nics = new Map<string, Resource>();
+  for (const r of resources) if (r.kind === "nic") nics.set(r.uid, r);
+  for (const r of resources) {
+    if (r.kind !== "endpoint" && r.kind !== "container_service") continue;
+    const ids = r.attributes.networkInterfaces;
+    if (!Array.isArray(ids) || ids.length === 0) continue;
+    const found = ids.flatMap((id) => nics.get(id) ?? []);
+    if (found.length === 0) continue;
+    const merge = (a: string[], b: string[], max: number) => [...new Set([...a, ...b])].slice(0, max);
+    r.network = {
+      ...r.network,
+      privateIps: merge(r.network.privateIps, found.flatMap((n) => n.network.privateIps), 256),
+      publicIps: merge(r.network.publicIps, found.flatMap((n) => n.network.publicIps), 64),
+    };
   }
 }

@@ -21,6 +21,8 @@ export interface Discovered {
 export interface AwsFamily<T> {
   name: string;
   action: string;
+  /** Further EC2 actions `get` makes (per-item reads such as route table searches); the policy grants them too. */
+  alsoCalls?: string[];
   kinds: ResourceKind[];
   get(client: EC2Client): Promise<T[]>;
   /** Account ids the items carry (OwnerId), used to learn the account without STS. */
@@ -81,3 +83,42 @@ export async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => 
 
 /** MaxResults for the Describe calls (EC2 allows 5–1000; DescribeRouteTables up to 100). */
 export const PAGE_SIZE = 1000;
+
+/**
+ * Follow-up reads made per listed item (a route table's routes, a prefix list's entries).
+ * A failed one is remembered and the item kept; `finish` then throws once, naming the first
+ * failure's code, with every item as `partialItems`, so coverage says `partial` and why.
+ */
+export class FollowUps {
+  private failed: Array<{ what: string; code: string; message: string }> = [];
+
+  async read<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { name?: string; Code?: string; message?: string };
+      this.failed.push({ what, code: e.Code ?? e.name ?? "Error", message: e.message ?? "unknown error" });
+      return undefined;
+    }
+  }
+
+  finish<T>(items: T[]): T[] {
+    const first = this.failed[0];
+    if (!first) return items;
+    throw Object.assign(new Error(`${this.failed.length} follow-up read(s) failed, first ${first.what}: ${first.message}`), { name: first.code, partialItems: items });
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight, keeping order. */
+export async function mapLimit<I, R>(items: readonly I[], limit: number, fn: (item: I) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,3 +1,6 @@
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { EKSClient } from "@aws-sdk/client-eks";
+import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -30,6 +33,15 @@ export class AwsServiceClients {
   }
   get elbv2() {
     return this.get("elbv2", (c) => new ElasticLoadBalancingV2Client(c));
+  }
+  get elb() {
+    return this.get("elb", (c) => new ElasticLoadBalancingClient(c));
+  }
+  get ecs() {
+    return this.get("ecs", (c) => new ECSClient(c));
+  }
+  get eks() {
+    return this.get("eks", (c) => new EKSClient(c));
   }
   get rds() {
     return this.get("rds", (c) => new RDSClient(c));
