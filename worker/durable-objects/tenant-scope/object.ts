@@ -34,6 +34,7 @@ import type {
 } from "./interface.js";
 import { stageInventoryPart } from "./inventory.js";
 import * as reads from "./reads.js";
+import { listSortedResources, RESOURCE_SORT_DDL, type SortedResourceFilter } from "./resource-list.js";
 import { classifyGraph, markClassified, type Classified } from "./reclassify.js";
 import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
 import { StoredSnapshot } from "./snapshot.js";
@@ -77,6 +78,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     void ctx.blockConcurrencyWhile(async () => {
       this.sql.exec(TENANT_SCOPE_DDL);
       this.sql.exec(SCOPE_TREND_DDL);
+      this.sql.exec(RESOURCE_SORT_DDL);
       ensureEdgeScopes(this.sql);
     });
   }
@@ -153,8 +155,8 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     return reads.cachedSummary(this.sql);
   }
 
-  async listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>> {
-    return reads.listResources(this.sql, filter);
+  async listResources(filter: SortedResourceFilter): Promise<Page<ResourceListItem>> {
+    return listSortedResources(this.sql, filter);
   }
 
   /** Counts per scope over the last `days` days (trend.ts). */

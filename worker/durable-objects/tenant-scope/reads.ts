@@ -101,15 +101,15 @@ export function summary(sql: SqlStorage): ScopeSummary {
   };
 }
 
-type ResourceListRow = {
+export type ResourceListRow = {
   uid: string; provider: string; account: string; region: string; kind: string; name: string; tags: string; stale: number;
   first_seen: number; last_seen: number; scope: string | null; confidence: number | null; overridden: number;
 };
-const RESOURCE_LIST_SELECT = `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.stale, r.first_seen, r.last_seen,
+export const RESOURCE_LIST_SELECT = `SELECT r.uid, r.provider, r.account, r.region, r.kind, r.name, r.tags, r.stale, r.first_seen, r.last_seen,
               d.scope, d.confidence, (o.uid IS NOT NULL) AS overridden`;
 const RESOURCE_LIST_FROM = "FROM resources r LEFT JOIN decisions d ON d.uid = r.uid LEFT JOIN overrides o ON o.uid = r.uid";
 
-const resourceListItem = (r: ResourceListRow): ResourceListItem => ({
+export const resourceListItem = (r: ResourceListRow): ResourceListItem => ({
   uid: r.uid,
   provider: r.provider as ResourceListItem["provider"],
   account: r.account,
