@@ -59,6 +59,14 @@ export interface ControlRules {
   egress: readonly ParsedRule[];
 }
 
+/** A transit gateway attachment: the network it joins to the gateway and the gateway route table that routes what enters through it. */
+export interface TransitAttachment {
+  uid: string;
+  gateway: string;
+  network: string | undefined;
+  table: string | undefined;
+}
+
 export interface NetworkModel {
   resources: readonly Resource[];
   index: ReadonlyMap<string, number>;
@@ -73,6 +81,12 @@ export interface NetworkModel {
   providerOfNetwork: ReadonlyMap<string, Provider>;
   /** Load balancer uids per target uid (attributes.targets on the load balancer). */
   balancersOf: ReadonlyMap<string, readonly string[]>;
+  /** Transit gateway attachments by uid. */
+  attachments: ReadonlyMap<string, TransitAttachment>;
+  /** "gateway id\0network" → the network's attachment to that gateway (see gatewayId). */
+  attachmentOf: ReadonlyMap<string, string>;
+  /** Transit gateway route tables whose routes were read: a missing route there is a fact, not a gap. */
+  transitTables: ReadonlySet<string>;
   hasConfiguration: boolean;
 }
 
@@ -168,6 +182,9 @@ export function buildNetworkModel(
   const peered = new Map<string, string[]>();
   const providerOfNetwork = new Map<string, Provider>();
   const balancersOf = new Map<string, string[]>();
+  const attachments = new Map<string, TransitAttachment>();
+  const associatedBy = new Map<string, string>();
+  const transitTables = new Set<string>();
   const add = (m: Map<string, string[]>, k: string, v: string) => {
     const l = m.get(k);
     if (l === undefined) m.set(k, [v]);
@@ -192,6 +209,11 @@ export function buildNetworkModel(
         break;
       }
       case "route_table": {
+        if (r.attributes?.["routeTableType"] === "transit_gateway") {
+          if (r.attributes["routesRead"] !== false) transitTables.add(r.uid);
+          if (r.attributes["associationsRead"] !== false) for (const a of stringList(r.attributes["associations"])) associatedBy.set(a, r.uid);
+          break;
+        }
         for (const s of net.subnets) if (!explicitTable.has(s)) explicitTable.set(s, r.uid);
         const vpc = net.networks[0] ?? r.parent;
         if (r.attributes?.["main"] === true && vpc !== undefined && !mainTable.has(vpc)) mainTable.set(vpc, r.uid);
@@ -201,6 +223,13 @@ export function buildNetworkModel(
         for (const s of net.subnets) add(nacls, s, r.uid);
         break;
       case "peering": {
+        const gateway = r.attributes?.["transitGateway"];
+        if (typeof gateway === "string") {
+          const attached = r.attributes?.["attachedNetwork"];
+          const table = r.attributes?.["associatedRouteTable"];
+          attachments.set(r.uid, { uid: r.uid, gateway, network: typeof attached === "string" ? attached : undefined, table: typeof table === "string" ? table : undefined });
+          break;
+        }
         const a = (r.attributes?.["requesterVpc"] as string | null | undefined) ?? net.networks[0];
         const b = (r.attributes?.["accepterVpc"] as string | null | undefined) ?? net.networks[1];
         if (a && b && a !== b) {
@@ -232,6 +261,13 @@ export function buildNetworkModel(
     if (network !== undefined && !providerOfNetwork.has(network)) providerOfNetwork.set(network, s.provider);
   }
 
+  // The route table's own association list is the authority; the attachment's copy fills gaps.
+  const attachmentOf = new Map<string, string>();
+  for (const a of attachments.values()) {
+    a.table = associatedBy.get(a.uid) ?? a.table;
+    if (a.network !== undefined) attachmentOf.set(`${gatewayId(a.gateway)}\u0000${a.network}`, a.uid);
+  }
+
   const byOwner = new Map<string, { ingress: ParsedRule[]; egress: ParsedRule[] }>();
   for (const rule of input.rules) {
     let c = byOwner.get(rule.ownerUid);
@@ -245,19 +281,32 @@ export function buildNetworkModel(
 
   const routes = new Map<string, ParsedRoute[]>();
   for (const route of input.routes) {
-    const range = parseRange(route.destination) ?? (prefixLists.get(route.destination)?.[0]);
-    if (range === undefined || range.v6) continue;
-    const list = routes.get(route.tableUid);
-    const parsed = { route, range, active: route.state !== "blackhole" && route.target.kind !== "blackhole" };
-    if (list === undefined) routes.set(route.tableUid, [parsed]);
-    else list.push(parsed);
+    // A prefix-list destination (a gateway endpoint's, or a customer list) routes every CIDR in the list.
+    const one = parseRange(route.destination);
+    const ranges = one !== undefined ? [one] : prefixLists.get(route.destination) ?? [];
+    for (const range of ranges) {
+      if (range.v6) continue;
+      const list = routes.get(route.tableUid);
+      const parsed = { route, range, active: route.state !== "blackhole" && route.target.kind !== "blackhole" };
+      if (list === undefined) routes.set(route.tableUid, [parsed]);
+      else list.push(parsed);
+    }
   }
   for (const list of routes.values()) list.sort((a, b) => b.range.prefix - a.range.prefix || (a.route.id < b.route.id ? -1 : a.route.id > b.route.id ? 1 : 0));
 
   return {
-    resources, index, subnets, rules: byOwner, routes, peerings, peered, providerOfNetwork, balancersOf,
+    resources, index, subnets, rules: byOwner, routes, peerings, peered, providerOfNetwork, balancersOf, attachments, attachmentOf, transitTables,
     hasConfiguration: input.rules.length > 0 || input.routes.length > 0,
   };
+}
+
+/**
+ * A gateway's id without its ARN's account: a transit gateway shared from another account
+ * is named in a VPC route table under the table owner's account, in its attachments under
+ * the gateway owner's. The id (tgw-…) is unique on its own.
+ */
+export function gatewayId(uid: string): string {
+  return uid.slice(uid.lastIndexOf("/") + 1);
 }
 
 /** The longest-prefix route in `table` containing `address`, or undefined. */

@@ -3,7 +3,7 @@ import {
   egressNoMatchAllows, ingressNoMatchAllows, ruleLayer, rulesOf, type Endpoint, type Hop, type HopStep, type LayerOutcome,
 } from "./layers.js";
 import { ipv4ToInt } from "../cidr.js";
-import { lookupRoute, pairKey, type NetworkModel, type Range, type SubnetInfo } from "./model.js";
+import { gatewayId, lookupRoute, pairKey, type NetworkModel, type Range, type SubnetInfo } from "./model.js";
 import type { Provider } from "../../../contract/index.js";
 import { ALL_PORTS, EPHEMERAL_PORTS, describePorts, intersect, isEmpty, portless, protocolName, protocolNumber, single, type PortSet } from "./ports.js";
 
@@ -129,6 +129,7 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
     return { ok: false, hops, blocked };
   }
   const target = fwd.route.target;
+  let transit: TransitOutcome | undefined;
   const routeHop: Hop = { step: "route", control: fwd.route.tableUid, ruleId: fwd.route.id, action: fwd.active ? "route" : "no_route", detail: `${fwd.route.destination} → ${target.kind}${target.uid ? ` ${target.uid}` : ""}` };
   if (!fwd.active) return { ok: false, hops, blocked: { ...routeHop, detail: `blackhole route ${fwd.route.destination} in ${fwd.route.tableUid}` } };
   hops.push(routeHop);
@@ -140,7 +141,12 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
       }
       break;
     }
-    case "transit_gateway":
+    case "transit_gateway": {
+      transit = target.uid === undefined ? undefined : transitHop(model, target.uid, src.network!, dst.network!, dst.range?.first, "route");
+      if (transit && !transit.ok) return { ok: false, hops, blocked: transit.hop };
+      if (transit) hops.push(transit.hop);
+      break;
+    }
     case "vpn_gateway":
       break;
     case "virtual_appliance":
@@ -156,14 +162,61 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
   const back = dst.subnet?.table;
   const srcAddr = back === undefined ? undefined : src.range?.first;
   const ret = back !== undefined && srcAddr !== undefined ? lookupRoute(model, back, srcAddr) : undefined;
-  if (ret === undefined || !ret.active || ret.route.target.kind !== target.kind || (target.kind === "peering" && ret.route.target.uid !== target.uid)) {
+  const sameConnection = target.kind === "peering" ? ret?.route.target.uid === target.uid
+    : target.kind === "transit_gateway" && ret?.route.target.uid !== undefined && target.uid !== undefined ? gatewayId(ret.route.target.uid) === gatewayId(target.uid) : true;
+  if (ret === undefined || !ret.active || ret.route.target.kind !== target.kind || !sameConnection) {
     return { ok: false, hops, blocked: ret
       ? { step: "return_route", control: ret.route.tableUid, ruleId: ret.route.id, action: "no_route", detail: `return route ${ret.route.destination} in ${ret.route.tableUid} goes to ${ret.route.target.kind}, not back through ${target.uid ?? target.kind}` }
       : { step: "return_route", control: back ?? dst.subnetUid ?? dst.network!, action: "no_route", detail: `no return route to ${src.subnetUid ?? src.network} in ${back ?? "the destination's route table"}` } };
   }
   hops.push({ step: "return_route", control: ret.route.tableUid, ruleId: ret.route.id, action: "route", detail: `return ${ret.route.destination} → ${ret.route.target.kind}${ret.route.target.uid ? ` ${ret.route.target.uid}` : ""}` });
+  if (transit !== undefined) {
+    const back = transitHop(model, ret.route.target.uid ?? target.uid!, dst.network!, src.network!, src.range?.first, "return_route");
+    if (back && !back.ok) return { ok: false, hops, blocked: back.hop };
+    if (back) {
+      hops.push(back.hop);
+      return { ok: true, hops };
+    }
+  }
   if (target.kind !== "peering") hops.push({ step: "route", control: target.uid ?? target.kind, action: "unknown", detail: `${target.kind} route tables are not evaluated: assumed to connect its attachments` });
   return { ok: true, hops };
+}
+
+interface TransitOutcome {
+  ok: boolean;
+  hop: Hop;
+}
+
+const attachedGateways = new WeakMap<NetworkModel, Set<string>>();
+
+/**
+ * Through a transit gateway from `fromNetwork` to `toNetwork`: the route table associated
+ * with `fromNetwork`'s attachment must route `address` to `toNetwork`'s attachment; a
+ * blackhole or missing route, or no attachment or association, drops the traffic. Undefined
+ * when nothing is known of the gateway's attachments (the caller then assumes it connects).
+ */
+function transitHop(model: NetworkModel, gateway: string, fromNetwork: string, toNetwork: string, address: number | undefined, step: "route" | "return_route"): TransitOutcome | undefined {
+  let known = attachedGateways.get(model);
+  if (known === undefined) attachedGateways.set(model, (known = new Set([...model.attachments.values()].map((a) => gatewayId(a.gateway)))));
+  const id = gatewayId(gateway);
+  if (!known.has(id)) return undefined;
+  const attUid = model.attachmentOf.get(`${id}\u0000${fromNetwork}`);
+  if (attUid === undefined) return { ok: false, hop: { step, control: gateway, action: "no_route", detail: `${fromNetwork} has no attachment to ${gateway}` } };
+  const table = model.attachments.get(attUid)!.table;
+  if (table === undefined) return { ok: false, hop: { step, control: attUid, action: "no_route", detail: `${attUid} is associated with no route table of ${gateway}: traffic entering through it is dropped` } };
+  const unknown = (detail: string): TransitOutcome => ({ ok: true, hop: { step, control: table, action: "unknown", detail } });
+  if (!model.transitTables.has(table)) return unknown(`the routes of ${table} were not read: ${gateway} assumed to connect its attachments`);
+  if (address === undefined) return unknown(`the address of ${toNetwork} is unknown: ${table} not evaluated`);
+  const r = lookupRoute(model, table, address);
+  if (r === undefined) return { ok: false, hop: { step, control: table, action: "no_route", detail: `no route in transit gateway table ${table} to ${toNetwork}` } };
+  const via = `transit gateway route ${r.route.destination} in ${table}`;
+  if (!r.active) return { ok: false, hop: { step, control: table, ruleId: r.route.id, action: "no_route", detail: `blackhole ${via}` } };
+  const next = r.route.target.uid === undefined ? undefined : model.attachments.get(r.route.target.uid);
+  if (next !== undefined && next.network === toNetwork) {
+    return { ok: true, hop: { step, control: table, ruleId: r.route.id, action: "route", detail: `${via} → ${next.uid} (${toNetwork})` } };
+  }
+  // Another VPC's attachment (an inspection VPC), a VPN or a peering: where it goes next is not modelled.
+  return { ok: true, hop: { step, control: table, ruleId: r.route.id, action: "unknown", detail: `${via} → ${r.route.target.uid ?? r.route.target.kind}${next?.network ? ` (${next.network})` : ""}, not ${toNetwork}'s attachment: onward routing not evaluated` } };
 }
 
 type Layer = (want: PortSet, explain: boolean) => LayerOutcome;
