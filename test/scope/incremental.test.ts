@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { FlowEdge, Resource } from "../../contract/index.js";
 import { classify, classifyWithState, EdgeTable, reclassifyTouched, tenantContext } from "../../worker/scope/classify.js";
-import { scanSnapshot } from "../../worker/scope/drift.js";
+import { currentViolations, deriveWithState, rederiveTouched } from "../../worker/scope/derived.js";
+import { diffScans, scanSnapshot } from "../../worker/scope/drift.js";
 import type { ScopeDecision } from "../../worker/scope/types.js";
 import { findViolations } from "../../worker/scope/violations.js";
 import { cdeDb, edge, input, override, resource } from "./builders.js";
@@ -93,6 +94,90 @@ describe("incremental reclassification after a flows batch", () => {
     expect(totals.changedDecisions).toBeGreaterThan(20);
     expect(totals.cdeChanged).toBeGreaterThan(0);
     expect(totals.flowData).toBeGreaterThan(0);
+  });
+});
+
+describe("violations and the drift snapshot re-derived after a flows batch", () => {
+  const totals = { incremental: 0, upserts: 0, gone: 0, events: 0, flowsChanged: 0, fullRequired: 0 };
+
+  it.each(SEEDS)("seed %i: rederiveTouched leaves the state equal to a full derivation; its changes and events equal the full diff", (seed) => {
+    const tenant = randomTenant(seed, 20 + (seed % 50));
+    const rnd = prng(seed ^ 0xde51);
+    const systems = tenant.resources.filter((r) => r.kind !== "subnet" && r.kind !== "security_group" && r.kind !== "network_acl" && r.kind !== "network");
+    const mirror: FlowEdge[] = seed % 4 === 0 ? [] : tenant.edges.slice(0, Math.floor(tenant.edges.length / 2));
+    const table = EdgeTable.from(mirror);
+    const stale = tenant.resources.filter((_, k) => k % 17 === 5).map((r) => r.uid);
+    const derive = (c: { decisions: ReadonlyMap<string, ScopeDecision>; model: Parameters<typeof findViolations>[2] }) => deriveWithState({ ...tenant, edges: table }, c.decisions, c.model, { stale });
+    let { state } = classifyWithState({ ...tenant, edges: table });
+    let derived = derive(state);
+
+    for (let b = 0; b < 15; b++) {
+      const { add, update } = randomBatch(rnd, systems, mirror);
+      const touched = new Set<string>();
+      const changed: number[] = [];
+      for (const [j, e] of update) {
+        mirror[j] = e;
+        table.set(j, e, touched);
+        changed.push(j);
+      }
+      for (const e of add) {
+        mirror.push(e);
+        changed.push(table.push(e, touched));
+      }
+      const before = derived.snapshot;
+      const beforeJson = JSON.stringify(before);
+      const beforeViolations = new Map(currentViolations(derived.state).map((v) => [v.id, JSON.stringify(v)]));
+      const r = reclassifyTouched(state, table, touched);
+      if (r.fullRequired) {
+        state = classifyWithState({ ...tenant, edges: table }).state;
+        derived = derive(state);
+        continue;
+      }
+      const full = classifyWithState({ ...tenant, edges: mirror });
+      const fresh = deriveWithState({ ...tenant, edges: mirror }, full.decisions, full.model, { stale });
+      const re = rederiveTouched(derived.state, table, state.decisions, r.decisions, changed);
+      if (re.fullRequired) {
+        totals.fullRequired++;
+        // Nothing was changed; a full derivation follows.
+        expect(JSON.stringify(derived.state.snapshot)).toBe(beforeJson);
+        derived = derive(state);
+      } else {
+        totals.incremental++;
+        totals.upserts += re.violations.upsert.length;
+        totals.gone += re.violations.gone.length;
+        totals.events += re.events.length;
+        totals.flowsChanged += re.snapshot.boundaryFlows.length + re.snapshot.removedFlows.length;
+        // The kept snapshot and violations equal a full derivation from scratch.
+        expect(JSON.stringify(derived.state.snapshot), `snapshot after batch ${b}`).toBe(JSON.stringify(fresh.snapshot));
+        expect(JSON.stringify(currentViolations(derived.state)), `violations after batch ${b}`).toBe(JSON.stringify(fresh.violations));
+        // Events: what diffScans of the whole snapshots gives.
+        expect(JSON.stringify(re.events)).toBe(JSON.stringify(diffScans(JSON.parse(beforeJson), fresh.snapshot)));
+        // Changes: applied to the previous violations by id, they give exactly the new ones.
+        const patched = new Map(beforeViolations);
+        for (const id of re.violations.gone) expect(patched.delete(id), id).toBe(true);
+        for (const v of re.violations.upsert) {
+          expect(patched.get(v.id), `${v.id} listed but unchanged`).not.toBe(JSON.stringify(v));
+          patched.set(v.id, JSON.stringify(v));
+        }
+        expect([...patched].sort()).toEqual(fresh.violations.map((v) => [v.id, JSON.stringify(v)]).sort());
+        // Snapshot changes: exactly the items that differ.
+        const old = JSON.parse(beforeJson) as typeof before;
+        const oldDecisions = new Map(old.decisions.map((d) => [d.uid, JSON.stringify(d)]));
+        expect(re.snapshot.decisions.map((d) => d.uid).sort()).toEqual(fresh.snapshot.decisions.filter((d) => oldDecisions.get(d.uid) !== JSON.stringify(d)).map((d) => d.uid).sort());
+        const oldFlows = new Map(old.boundaryFlows.map((f) => [f.key, JSON.stringify(f)]));
+        const newKeys = new Set(fresh.snapshot.boundaryFlows.map((f) => f.key));
+        expect(re.snapshot.boundaryFlows.map((f) => f.key).sort()).toEqual(fresh.snapshot.boundaryFlows.filter((f) => oldFlows.get(f.key) !== JSON.stringify(f)).map((f) => f.key).sort());
+        expect([...re.snapshot.removedFlows].sort()).toEqual([...oldFlows.keys()].filter((k) => !newKeys.has(k)).sort());
+      }
+    }
+  });
+
+  it("the seeds exercise violation changes, drift events and boundary flow changes", () => {
+    expect(totals.incremental).toBeGreaterThan(100);
+    expect(totals.upserts).toBeGreaterThan(10);
+    expect(totals.gone).toBeGreaterThan(0);
+    expect(totals.events).toBeGreaterThan(10);
+    expect(totals.flowsChanged).toBeGreaterThan(10);
   });
 });
 

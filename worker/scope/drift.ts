@@ -1,6 +1,6 @@
 import type { ClassifierInput, RuleId, Scope, ScopeDecision } from "./types.js";
 import { CONFIRMED_CDE_CONFIDENCE } from "./catalog.js";
-import { edgeSource } from "./edges.js";
+import { edgeSource, type EdgeSource } from "./edges.js";
 import { networkOf, uidFilter } from "./graph.js";
 import { stableHash } from "./hash.js";
 import type { Severity } from "./violations.js";
@@ -34,7 +34,7 @@ export interface DriftEvent {
   summary: string;
 }
 
-function isCde(d: { scope: Scope; confidence: number } | undefined): boolean {
+export function isCde(d: { scope: Scope; confidence: number } | undefined): boolean {
   return d !== undefined && d.scope === "cde" && d.confidence >= CONFIRMED_CDE_CONFIDENCE;
 }
 
@@ -50,7 +50,7 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
   const snapDecisions: ScanSnapshot["decisions"] = [];
   const cde = new Set<string>();
   for (const d of decisions.values()) {
-    snapDecisions.push({ uid: d.uid, scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule });
+    snapDecisions.push(snapshotDecision(d));
     if (isCde(d)) cde.add(d.uid);
   }
 
@@ -78,34 +78,60 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
   }
   cdeControls.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const flows = new Map<string, ScanSnapshot["boundaryFlows"][number]>();
+  const flows = new Map<string, BoundaryFlow>();
   if (cde.size > 0) {
     const isCdeUid = uidFilter(cde);
     const edges = edgeSource(input.edges);
     for (let j = 0; j < edges.length; j++) {
-      if (!edges.accepted(j)) continue;
-      const srcUid = edges.srcUid(j);
-      const dstUid = edges.dstUid(j);
-      const s = isCdeUid(srcUid);
-      const d = isCdeUid(dstUid);
-      if (s === d) continue;
-      const cdeUid = s ? srcUid! : dstUid!;
-      const otherUid = s ? dstUid : srcUid;
-      const other = otherUid ?? `ip:${s ? edges.dstIp(j) : edges.srcIp(j)}`;
-      const dstPort = edges.dstPort(j);
-      const protocol = edges.protocol(j);
-      const key = `${s ? cdeUid : other}>${s ? other : cdeUid}:${dstPort}/${protocol}`;
-      const held = flows.get(key);
-      if (held) {
-        held.bytes += edges.bytes(j);
-        held.lastSeen = Math.max(held.lastSeen, edges.lastSeen(j));
-      } else {
-        flows.set(key, { key, cdeUid, other, otherScope: otherUid === undefined ? "unmapped" : (decisions.get(otherUid)?.scope ?? "unmapped"), dstPort, protocol, bytes: edges.bytes(j), lastSeen: edges.lastSeen(j) });
-      }
+      const at = boundaryOf(edges, j, isCdeUid);
+      if (at !== undefined) addBoundaryEdge(flows, edges, j, at, decisions);
     }
   }
-  const boundaryFlows = [...flows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const boundaryFlows = [...flows.values()].sort(byKey);
   return { resources, decisions: snapDecisions, cdeControls, boundaryFlows, stale: [...(o.stale ?? [])].sort() };
+}
+
+export type BoundaryFlow = ScanSnapshot["boundaryFlows"][number];
+
+/** Where edge `j` counts as a boundary flow: accepted, exactly one end in the CDE. */
+export interface BoundaryEnd {
+  key: string;
+  cdeUid: string;
+  /** The other end's uid; undefined when it is an unmapped address. */
+  otherUid: string | undefined;
+  other: string;
+}
+
+export function boundaryOf(edges: EdgeSource, j: number, isCdeUid: (uid: string | undefined) => boolean): BoundaryEnd | undefined {
+  if (!edges.accepted(j)) return undefined;
+  const srcUid = edges.srcUid(j);
+  const dstUid = edges.dstUid(j);
+  const s = isCdeUid(srcUid);
+  const d = isCdeUid(dstUid);
+  if (s === d) return undefined;
+  const cdeUid = s ? srcUid! : dstUid!;
+  const otherUid = s ? dstUid : srcUid;
+  const other = otherUid ?? `ip:${s ? edges.dstIp(j) : edges.srcIp(j)}`;
+  return { key: `${s ? cdeUid : other}>${s ? other : cdeUid}:${edges.dstPort(j)}/${edges.protocol(j)}`, cdeUid, otherUid, other };
+}
+
+/** Adds edge `j` to its boundary flow (edges of one key in ascending order give the snapshot's figures). */
+export function addBoundaryEdge(flows: Map<string, BoundaryFlow>, edges: EdgeSource, j: number, at: BoundaryEnd, decisions: ReadonlyMap<string, ScopeDecision>): void {
+  const held = flows.get(at.key);
+  if (held) {
+    held.bytes += edges.bytes(j);
+    held.lastSeen = Math.max(held.lastSeen, edges.lastSeen(j));
+  } else {
+    const otherScope = at.otherUid === undefined ? "unmapped" : (decisions.get(at.otherUid)?.scope ?? "unmapped");
+    flows.set(at.key, { key: at.key, cdeUid: at.cdeUid, other: at.other, otherScope, dstPort: edges.dstPort(j), protocol: edges.protocol(j), bytes: edges.bytes(j), lastSeen: edges.lastSeen(j) });
+  }
+}
+
+export const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The snapshot's entry for one decision. */
+export function snapshotDecision(d: ScopeDecision): ScanSnapshot["decisions"][number] {
+  return { uid: d.uid, scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule };
 }
 
 const IN_SCOPE = new Set<Scope>(["cde", "security_impacting", "connected"]);

@@ -71,22 +71,50 @@ export function findViolations(input: ClassifierInput, decisions: ReadonlyMap<st
   for (const d of decisions.values()) if (d.scope === "cde" && d.confidence >= CONFIRMED_CDE_CONFIDENCE) cde.add(d.uid);
 
   for (const d of decisions.values()) {
-    if (d.scope !== "out_of_scope") continue;
-    const declared = d.reasons[0]!;
-    const flow = d.reasons.find((r) => FLOW_RULES.has(r.rule));
-    const path = d.reasons.find((r) => r.rule === "connected.configured_path");
-    const who = declared.rule === "override.manual" ? "a manual override" : declared.rule === "tag.pci_scope" ? "a pci:scope tag" : "its classification";
-    if (flow !== undefined) {
-      out.push(violation("flow_cde_out_of_scope", "critical", [d.uid],
-        `${d.uid} is declared out of scope by ${who} but exchanges accepted traffic with the CDE: ${flow.summary}`,
-        [...declared.evidence, ...flow.evidence]));
-    } else if (path !== undefined) {
-      out.push(violation("path_cde_out_of_scope", "high", [d.uid],
-        `${d.uid} is declared out of scope by ${who} but the network configuration allows a path with the CDE: ${path.summary}`,
-        [...declared.evidence, ...path.evidence]));
-    }
+    const v = decisionViolation(d);
+    if (v !== undefined) out.push(v);
   }
+  out.push(...internetViolations(cde, model));
+  out.push(...unmappedToCde(edgeSource(input.edges), cde, model));
+  return sortViolations(out);
+}
 
+/** Severity first, then kind, then id (the order findViolations returns). */
+export function compareViolations(a: Violation, b: Violation): number {
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+export function sortViolations(out: Violation[]): Violation[] {
+  return out.sort(compareViolations);
+}
+
+/**
+ * The violation a single decision carries on its own: out of scope, yet a flow or a
+ * configured path with the CDE (flow_cde_out_of_scope, path_cde_out_of_scope). Depends on
+ * nothing but the decision.
+ */
+export function decisionViolation(d: ScopeDecision): Violation | undefined {
+  if (d.scope !== "out_of_scope") return undefined;
+  const declared = d.reasons[0]!;
+  const flow = d.reasons.find((r) => FLOW_RULES.has(r.rule));
+  const path = d.reasons.find((r) => r.rule === "connected.configured_path");
+  const who = declared.rule === "override.manual" ? "a manual override" : declared.rule === "tag.pci_scope" ? "a pci:scope tag" : "its classification";
+  if (flow !== undefined) {
+    return violation("flow_cde_out_of_scope", "critical", [d.uid],
+      `${d.uid} is declared out of scope by ${who} but exchanges accepted traffic with the CDE: ${flow.summary}`,
+      [...declared.evidence, ...flow.evidence]);
+  }
+  if (path !== undefined) {
+    return violation("path_cde_out_of_scope", "high", [d.uid],
+      `${d.uid} is declared out of scope by ${who} but the network configuration allows a path with the CDE: ${path.summary}`,
+      [...declared.evidence, ...path.evidence]);
+  }
+  return undefined;
+}
+
+/** internet_to_cde for every confirmed CDE component: depends only on the CDE set and the network model (not on flows). */
+export function internetViolations(cde: ReadonlySet<string>, model: NetworkModel): Violation[] {
+  const out: Violation[] = [];
   const controls = new ControlIndex(model);
   for (const uid of [...cde].sort()) {
     const i = model.index.get(uid);
@@ -104,9 +132,22 @@ export function findViolations(input: ClassifierInput, decisions: ReadonlyMap<st
         store ? ["PCI DSS 1.4.4"] : []));
     }
   }
+  return out;
+}
 
-  out.push(...unmappedToCde(edgeSource(input.edges), cde, model));
-  return out.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+/**
+ * The group edge `j` counts towards in unmapped_ip_to_cde: accepted, exactly one end mapped
+ * and that end a confirmed CDE component; the other end's address. Undefined otherwise.
+ */
+export function unmappedGroupOf(edges: EdgeSource, j: number, isCdeUid: (uid: string | undefined) => boolean): { key: string; cdeUid: string; ip: string } | undefined {
+  if (!edges.accepted(j)) return undefined;
+  const s = edges.srcUid(j);
+  const d = edges.dstUid(j);
+  if ((s === undefined) === (d === undefined)) return undefined;
+  const cdeUid = s ?? d!;
+  if (!isCdeUid(cdeUid)) return undefined;
+  const ip = s === undefined ? edges.srcIp(j) : edges.dstIp(j);
+  return { key: `${cdeUid}\u0000${ip}`, cdeUid, ip };
 }
 
 function unmappedToCde(edges: EdgeSource, cde: ReadonlySet<string>, model: NetworkModel): Violation[] {
@@ -114,28 +155,27 @@ function unmappedToCde(edges: EdgeSource, cde: ReadonlySet<string>, model: Netwo
   const groups = new Map<string, { cdeUid: string; ip: string; tally: FlowTally }>();
   const isCdeUid = uidFilter(cde);
   for (let j = 0; j < edges.length; j++) {
-    if (!edges.accepted(j)) continue;
-    const s = edges.srcUid(j);
-    const d = edges.dstUid(j);
-    if ((s === undefined) === (d === undefined)) continue;
-    const cdeUid = s ?? d!;
-    if (!isCdeUid(cdeUid)) continue;
-    const ip = s === undefined ? edges.srcIp(j) : edges.dstIp(j);
-    const key = `${cdeUid}\u0000${ip}`;
-    let g = groups.get(key);
-    if (g === undefined) groups.set(key, (g = { cdeUid, ip, tally: new FlowTally() }));
+    const at = unmappedGroupOf(edges, j, isCdeUid);
+    if (at === undefined) continue;
+    let g = groups.get(at.key);
+    if (g === undefined) groups.set(at.key, (g = { cdeUid: at.cdeUid, ip: at.ip, tally: new FlowTally() }));
     g.tally.add(edges, j);
   }
   const out: Violation[] = [];
   for (const g of groups.values()) {
-    const isPublic = !isPrivateAddress(g.ip);
-    const k = model.index.get(g.cdeUid);
-    // Customers on the internet are the point of an approved entry point.
-    if (isPublic && k !== undefined && isApprovedEntryPoint(model.resources[k])) continue;
-    const t = g.tally;
-    out.push(violation("unmapped_ip_to_cde", isPublic ? "high" : "medium", [g.cdeUid, `ip:${g.ip}`],
-      `${isPublic ? "Public" : "Private"} address ${g.ip}, not mapped to any inventoried resource, exchanged accepted traffic with CDE component ${g.cdeUid} (${t.edgeCount} flow edge${t.edgeCount === 1 ? "" : "s"}, ${t.bytes} bytes)`,
-      [resourceEvidence(g.cdeUid, "CDE component"), ...t.evidence(edges).slice(0, EVIDENCE_CAP + 1)]));
+    const v = unmappedViolation(edges, g.cdeUid, g.ip, g.tally, model);
+    if (v !== undefined) out.push(v);
   }
   return out;
+}
+
+/** One group's unmapped_ip_to_cde, from the tally of its edges (added in ascending order); undefined when an approved entry point makes it expected. */
+export function unmappedViolation(edges: EdgeSource, cdeUid: string, ip: string, t: FlowTally, model: NetworkModel): Violation | undefined {
+  const isPublic = !isPrivateAddress(ip);
+  const k = model.index.get(cdeUid);
+  // Customers on the internet are the point of an approved entry point.
+  if (isPublic && k !== undefined && isApprovedEntryPoint(model.resources[k])) return undefined;
+  return violation("unmapped_ip_to_cde", isPublic ? "high" : "medium", [cdeUid, `ip:${ip}`],
+    `${isPublic ? "Public" : "Private"} address ${ip}, not mapped to any inventoried resource, exchanged accepted traffic with CDE component ${cdeUid} (${t.edgeCount} flow edge${t.edgeCount === 1 ? "" : "s"}, ${t.bytes} bytes)`,
+    [resourceEvidence(cdeUid, "CDE component"), ...t.evidence(edges).slice(0, EVIDENCE_CAP + 1)]);
 }

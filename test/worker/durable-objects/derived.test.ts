@@ -78,6 +78,43 @@ describe("TenantScope: violations and drift stored with the decisions", () => {
     await expectDerivedEqualsFreshComputation(t.tenantId);
   });
 
+  it("flows batches re-derive only what they touched, equal to a fresh computation; a resolved violation still found re-opens", async () => {
+    const { t, c, seq } = await scopeTenant();
+    const stats = async () => (await tenantScope(env, t.tenantId).stats()).lastClassification;
+    // The first flow data re-decides everything (no_path confidence); a full derivation follows.
+    await sendFlows(c, [flowEdge("10.0.1.10", "10.0.1.20", 8080)], seq());
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+    // The CRM (tagged out of scope) and an unmapped public address reach the database: two violations, two boundary flows.
+    await sendFlows(c, problemFlows(), seq());
+    expect(await stats()).toMatchObject({ mode: "incremental", derived: "incremental" });
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+    const open = async () => (await call("GET", "/v1/violations?status=open", { key: t.read })).json.items as { id: string; kind: string; summary: string; statusComment: string | null }[];
+    const unmapped = (await open()).find((v) => v.kind === "unmapped_ip_to_cde")!;
+    expect(unmapped.summary).toContain("1 flow edge,");
+    expect((await open()).map((v) => v.kind)).toContain("flow_cde_out_of_scope");
+    // The same edges again: counts grow, the violation's content follows, the boundary flow's bytes too.
+    await sendFlows(c, problemFlows(), seq());
+    expect(await stats()).toMatchObject({ mode: "incremental", derived: "incremental" });
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+    // A new accepted flow across the boundary is drift, recorded by the incremental derivation.
+    await sendFlows(c, [flowEdge("10.0.1.10", "10.0.3.10", 5432)], seq());
+    expect(await stats()).toMatchObject({ mode: "incremental", derived: "incremental" });
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+    const drift = (await call("GET", "/v1/drift?kind=new_boundary_flow", { key: t.read })).json.items as { uid: string; after: { other: string } }[];
+    expect(drift.map((e) => e.after.other)).toContain(U.app);
+
+    // Resolved by a person while still found: the next batch (touching something else) derives in full and re-opens it.
+    expect((await call("POST", `/v1/violations/${unmapped.id}/resolve`, { key: t.admin, body: { comment: "Firewalled upstream" } })).status).toBe(200);
+    await sendFlows(c, [flowEdge("10.0.1.10", "10.0.3.10", 5432)], seq());
+    expect(await stats()).toMatchObject({ mode: "incremental", derived: "full" });
+    expect((await open()).find((v) => v.id === unmapped.id)).toMatchObject({ statusComment: "found again" });
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+    // And back to incremental after that.
+    await sendFlows(c, [flowEdge("198.51.100.8", "10.0.3.10", 5432)], seq());
+    expect(await stats()).toMatchObject({ mode: "incremental", derived: "incremental" });
+    await expectDerivedEqualsFreshComputation(t.tenantId);
+  });
+
   it("a classification that changes nothing writes no violation, drift or snapshot rows", async () => {
     const { t } = await scopeTenant({ flows: true });
     await runInDurableObject(tenantScope(env, t.tenantId), (instance: TenantScope, state) => {

@@ -1,5 +1,6 @@
 import type { FlowEdge, Provider, Resource, ResourceKind, Route, Rule } from "../../../contract/index.js";
 import type { ClassifierState } from "../../scope/classify.js";
+import type { DerivedState } from "../../scope/derived.js";
 import { EdgeTable } from "../../scope/edges.js";
 import type { Override, Scope } from "../../scope/types.js";
 import type { ScopeCount, ScopeFilter, ScopeSummary } from "./interface.js";
@@ -67,8 +68,16 @@ export class TenantGraph {
    */
   state: ClassifierState | null = null;
   stateNow = 0;
+  /**
+   * Violations and the drift snapshot of the last classification with their indexes
+   * (worker/scope/derived.ts): an incremental classification re-derives only what its batch
+   * touched. Null when the next classification must derive in full.
+   */
+  derived: DerivedState | null = null;
   /** Uids at the ends of edges added or changed since the last classification. */
   readonly touched = new Set<string>();
+  /** Positions in `edges` of the edges added or changed since the last classification. */
+  readonly changedEdges = new Set<number>();
   /** Stored JSON of the reason many decisions share (see reclassify.ts), or null. */
   sharedReason: string | null = null;
   private readonly totals: FlowTotals = { edges: 0, accepted: 0, unmapped: 0, packets: 0, bytes: 0, flows: 0 };
@@ -152,11 +161,14 @@ export class TenantGraph {
       if (e.srcUid !== undefined) this.touched.add(e.srcUid);
       if (e.dstUid !== undefined) this.touched.add(e.dstUid);
       if (at === undefined) {
-        this.edgeAt.set(r.rowid, this.edges.push(e));
+        const j = this.edges.push(e);
+        this.edgeAt.set(r.rowid, j);
+        this.changedEdges.add(j);
         this.count(e, 1);
         relevant = true;
         continue;
       }
+      this.changedEdges.add(at);
       const old = this.edges.edge(at);
       if (old.srcUid !== undefined) this.touched.add(old.srcUid);
       if (old.dstUid !== undefined) this.touched.add(old.dstUid);
@@ -177,6 +189,7 @@ export class TenantGraph {
 
   setOverride(o: Override): void {
     this.state = null;
+    this.derived = null;
     // INSERT OR REPLACE gives the row a new rowid: it moves to the end, as here.
     this.overrides.delete(o.uid);
     this.overrides.set(o.uid, o);
@@ -184,6 +197,7 @@ export class TenantGraph {
 
   removeOverride(uid: string): void {
     this.state = null;
+    this.derived = null;
     this.overrides.delete(uid);
   }
 

@@ -143,6 +143,8 @@ export interface ClassificationTimings {
   classifyMs: number;
   /** Violations, drift snapshot and diff from the classification's decisions and model (0 when skipped). */
   derivedMs?: number;
+  /** incremental: only what the batch touched was re-derived (worker/scope/derived.ts). */
+  derived?: "full" | "incremental";
   writeMs: number;
   totalMs: number;
   decisions: number;

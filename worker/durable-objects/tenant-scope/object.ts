@@ -38,6 +38,7 @@ import { listSortedResources, RESOURCE_SORT_DDL, type SortedResourceFilter } fro
 import { classifyGraph, markClassified, type Classified } from "./reclassify.js";
 import { readMeta, TENANT_SCOPE_DDL, writeMeta } from "./schema.js";
 import { StoredSnapshot } from "./snapshot.js";
+import { withSubjectNames, type NamedViolationView } from "./subject-names.js";
 import { readScopeTrend, recordScopeTrend, SCOPE_TREND_DDL, type ScopeTrend } from "./trend.js";
 import { listViolations, setViolationStatus } from "./violations.js";
 
@@ -253,11 +254,17 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     const scanId = readMeta(this.sql, "drift_scan");
     const context = { snapshot: (this.snapshot ??= StoredSnapshot.load(this.sql)), cause: scanId !== null ? "scan" : cause, scanId };
     let done: Classified;
-    if (this.graph) done = classifyGraph(this.ctx.storage, this.graph, now, "cached", 0, context);
-    else {
-      const graph = this.loadGraph();
-      this.graph = graph;
-      done = classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs, context);
+    try {
+      if (this.graph) done = classifyGraph(this.ctx.storage, this.graph, now, "cached", 0, context);
+      else {
+        const graph = this.loadGraph();
+        this.graph = graph;
+        done = classifyGraph(this.ctx.storage, graph, now, "full", graph.loadMs, context);
+      }
+    } catch (err) {
+      // An incremental derivation patches the kept snapshot in place: after a failed write it no longer mirrors SQLite.
+      this.snapshot = null;
+      throw err;
     }
     this.model = done.model;
     this.snapshot = done.snapshot;
@@ -295,11 +302,18 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     return listViolations(this.sql, filter);
   }
 
+  /** The same page with the names of the resources each violation is about (subject-names.ts), for people reading it. */
+  async listNamedViolations(filter: ViolationFilter): Promise<Page<NamedViolationView>> {
+    return withSubjectNames(this.sql, listViolations(this.sql, filter));
+  }
+
   async setViolationStatus(input: SetViolationStatusInput): Promise<ViolationView | null | { conflict: string }> {
     const now = Date.now();
     const result = this.ctx.storage.transactionSync(() => setViolationStatus(this.sql, input, now));
     if (result !== null && !("conflict" in result)) {
       const violation = result;
+      // A person resolved one the classifier still finds: the next sync must see it (and re-open it), so it runs in full.
+      if (violation.status === "resolved" && this.graph) this.graph.derived = null;
       this.broadcast(() => [{ type: violation.status === "resolved" ? "violation_resolved" : "violation_acknowledged", at: now, violation }]);
     }
     return result;

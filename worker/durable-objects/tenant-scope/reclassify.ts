@@ -1,15 +1,16 @@
 import { classifyWithState, reclassifyTouched } from "../../scope/classify.js";
-import { diffScans, scanSnapshot } from "../../scope/drift.js";
+import { deriveWithState, rederiveTouched, type RederiveResult } from "../../scope/derived.js";
+import { diffScans, type DriftEvent } from "../../scope/drift.js";
 import type { NetworkModel } from "../../scope/reachability/index.js";
 import type { ClassifierInput, Reason, Scope, ScopeDecision } from "../../scope/types.js";
-import { findViolations } from "../../scope/violations.js";
+import type { Violation } from "../../scope/violations.js";
 import { recordDrift } from "./drift.js";
 import { setEndpointScope } from "./edge-scopes.js";
 import { hashText, type TenantGraph } from "./graph.js";
 import type { ClassificationTimings, DriftCause, DriftEventView, ScopeSummary } from "./interface.js";
 import { SHARED_REASONS, writeMeta } from "./schema.js";
 import type { StoredSnapshot } from "./snapshot.js";
-import { syncViolations, type ViolationChanges } from "./violations.js";
+import { syncViolationChanges, syncViolations, type ViolationChanges } from "./violations.js";
 
 /** Everything one classification produced, for the object's caches and its live channel. */
 export interface Classified {
@@ -78,14 +79,29 @@ export function classifyGraph(
     nextStateNow = now;
   }
   // The state now holds decisions not yet stored: if anything below throws, the next
-  // classification must be a full one.
+  // classification must be a full one (and so must the derivation: it is patched in place).
   graph.state = null;
+  const derivedBefore = graph.derived;
+  graph.derived = null;
   const tc = Date.now();
   // Derived from the same decisions and model, stored in the same transaction: readers never
-  // see violations or drift of another classification than the decisions.
-  const found = findViolations(input, decisions, model);
-  const next = scanSnapshot(input, decisions, { stale: [...graph.stale] });
-  const events = diffScans(context.snapshot.snapshot, next);
+  // see violations or drift of another classification than the decisions. After an
+  // incremental classification only what the batch can change is re-derived (worker/scope/derived.ts),
+  // against the derivation this graph stored last (the same snapshot object as the stored one).
+  let re: RederiveResult | undefined;
+  if (incremental !== undefined && derivedBefore !== null && derivedBefore.snapshot === context.snapshot.snapshot) {
+    re = rederiveTouched(derivedBefore, graph.edges, decisions, incremental, graph.changedEdges);
+  }
+  let derived = derivedBefore;
+  let found: Violation[] | undefined;
+  let events: DriftEvent[];
+  if (re !== undefined && !re.fullRequired) events = re.events;
+  else {
+    const full = deriveWithState(input, decisions, model, { stale: [...graph.stale] });
+    derived = full.state;
+    found = full.violations;
+    events = diffScans(context.snapshot.snapshot, full.snapshot);
+  }
   const t2 = Date.now();
 
   let shared: Reason | undefined;
@@ -131,9 +147,14 @@ export function classifyGraph(
       setEndpointScope(sql, uid, null);
     }
     if (sharedText !== null && sharedText !== graph.sharedReason) writeMeta(sql, "shared_reason", sharedText);
-    violations = syncViolations(sql, found, now);
+    if (found !== undefined) {
+      violations = syncViolations(sql, found, now);
+      snapshot = context.snapshot.save(sql, derived!.snapshot);
+    } else if (re !== undefined && !re.fullRequired) {
+      violations = syncViolationChanges(sql, re.violations, now);
+      snapshot = context.snapshot.saveChanges(sql, re.snapshot);
+    }
     drift = recordDrift(sql, events, { cause: context.cause, scanId: context.scanId, at: now });
-    snapshot = context.snapshot.save(sql, next);
     sql.exec("DELETE FROM meta WHERE key = 'drift_scan'");
   });
   for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
@@ -141,11 +162,13 @@ export function classifyGraph(
   if (sharedText !== null) graph.sharedReason = sharedText;
   graph.state = nextState;
   graph.stateNow = nextStateNow;
+  graph.derived = derived;
   graph.touched.clear();
+  graph.changedEdges.clear();
   const summary = markClassified(storage, graph, now);
   const t3 = Date.now();
   const timings: ClassificationTimings = {
-    at: now, mode: runMode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
+    at: now, mode: runMode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, derived: found === undefined ? "incremental" : "full", writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
   };
   return { timings, model, snapshot, drift, violations, summary };
 }

@@ -1,4 +1,4 @@
-import type { ScanSnapshot } from "../../scope/drift.js";
+import type { BoundaryFlow, ScanSnapshot } from "../../scope/drift.js";
 import { readMeta, writeMeta } from "./schema.js";
 
 type Part = "r" | "d" | "c" | "f" | "s";
@@ -58,5 +58,28 @@ export class StoredSnapshot {
     }
     if (this.snapshot === undefined) writeMeta(sql, "snapshot", "1");
     return new StoredSnapshot(next, texts);
+  }
+
+  /**
+   * Writes only the items a flows batch changed (worker/scope/derived.ts `rederiveTouched`,
+   * which has already applied them to this snapshot's object); returns the stored snapshot.
+   * The kept texts follow in place: if the caller's transaction fails, drop this object (the
+   * next classification loads the stored one).
+   */
+  saveChanges(sql: SqlStorage, changed: { decisions: ScanSnapshot["decisions"]; boundaryFlows: readonly BoundaryFlow[]; removedFlows: readonly string[] }): StoredSnapshot {
+    if (this.snapshot === undefined) throw new Error("saveChanges needs a stored snapshot to change");
+    const put = (part: Part, key: string, json: string) => {
+      const k = `${part}\u0000${key}`;
+      if (this.texts.get(k) === json) return;
+      this.texts.set(k, json);
+      sql.exec("INSERT OR REPLACE INTO drift_snapshot (part, key, json) VALUES (?, ?, ?)", part, key, json);
+    };
+    for (const d of changed.decisions) put("d", d.uid, JSON.stringify(d));
+    for (const f of changed.boundaryFlows) put("f", f.key, JSON.stringify(f));
+    for (const key of changed.removedFlows) {
+      if (!this.texts.delete(`f\u0000${key}`)) continue;
+      sql.exec("DELETE FROM drift_snapshot WHERE part = 'f' AND key = ?", key);
+    }
+    return this;
   }
 }

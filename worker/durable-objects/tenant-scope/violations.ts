@@ -66,42 +66,66 @@ export function syncViolations(sql: SqlStorage, found: readonly Violation[], now
   for (const v of found) {
     if (seen.has(v.id)) continue;
     seen.add(v.id);
-    const pci = JSON.stringify(v.pci);
-    const subjects = JSON.stringify(v.subjects);
-    const evidence = JSON.stringify(v.evidence);
-    const held = current.get(v.id);
-    if (held) {
-      if (held.severity !== v.severity || held.summary !== v.summary || held.pci !== pci || held.subjects !== subjects || held.evidence !== evidence) {
-        sql.exec(
-          "UPDATE violations SET kind = ?, severity = ?, severity_rank = ?, summary = ?, pci = ?, subjects = ?, evidence = ? WHERE id = ?",
-          v.kind, v.severity, SEVERITY_RANK[v.severity], v.summary, pci, subjects, evidence, v.id,
-        );
-      }
-      continue;
-    }
-    const resolved = sql.exec<{ n: number }>("SELECT count(*) AS n FROM violations WHERE id = ?", v.id).one().n > 0;
-    const comment = resolved ? "found again" : null;
-    sql.exec(
-      `INSERT INTO violations (id, kind, severity, severity_rank, summary, pci, subjects, evidence, first_seen, last_seen, status, status_comment, status_by, status_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, 'system', ?)
-       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severity, severity_rank = excluded.severity_rank,
-         summary = excluded.summary, pci = excluded.pci, subjects = excluded.subjects, evidence = excluded.evidence,
-         status = 'open', status_comment = excluded.status_comment, status_by = 'system', status_at = excluded.status_at`,
-      v.id, v.kind, v.severity, SEVERITY_RANK[v.severity], v.summary, pci, subjects, evidence, now, now, comment, now,
-    );
-    event(sql, v.id, "open", comment, "system", now);
-    changes.opened.push({ violation: view(sql.exec<ViolationRow>(`SELECT ${COLUMNS} FROM violations WHERE id = ?`, v.id).one()), reopened: resolved });
+    upsertFound(sql, v, current.get(v.id), now, changes);
   }
-  for (const [id, row] of current) {
-    if (seen.has(id)) continue;
-    const comment = "no longer found";
-    sql.exec("UPDATE violations SET status = 'resolved', status_comment = ?, status_by = 'system', status_at = ? WHERE id = ?", comment, now, id);
-    event(sql, id, "resolved", comment, "system", now);
-    changes.resolved.push(view({ ...row, status: "resolved", status_comment: comment, status_by: "system", status_at: now }));
-  }
+  for (const [id, row] of current) if (!seen.has(id)) resolveGone(sql, row, now, changes);
   // Exactly the violations found now are not resolved: one statement marks them all seen.
   sql.exec("UPDATE violations SET last_seen = ? WHERE status != 'resolved'", now);
   return changes;
+}
+
+/**
+ * The same as `syncViolations`, given only what changed since the last sync (worker/scope/derived.ts
+ * `rederiveTouched`): violations new or with new content, and ids no longer found. Everything
+ * else found stays as stored. Valid only while the stored open violations are exactly those
+ * the last sync left (a person resolving one makes the next classification sync in full).
+ */
+export function syncViolationChanges(sql: SqlStorage, changed: { upsert: readonly Violation[]; gone: readonly string[] }, now: number): ViolationChanges {
+  const changes: ViolationChanges = { opened: [], resolved: [] };
+  const held = (id: string) => sql.exec<ViolationRow>(`SELECT ${COLUMNS} FROM violations WHERE id = ? AND status != 'resolved'`, id).toArray()[0];
+  for (const v of changed.upsert) upsertFound(sql, v, held(v.id), now, changes);
+  for (const id of changed.gone) {
+    const row = held(id);
+    if (row) resolveGone(sql, row, now, changes);
+  }
+  sql.exec("UPDATE violations SET last_seen = ? WHERE status != 'resolved'", now);
+  return changes;
+}
+
+/** A violation found now: its stored content follows the finding; a new or resolved one (re)opens. */
+function upsertFound(sql: SqlStorage, v: Violation, held: ViolationRow | undefined, now: number, changes: ViolationChanges): void {
+  const pci = JSON.stringify(v.pci);
+  const subjects = JSON.stringify(v.subjects);
+  const evidence = JSON.stringify(v.evidence);
+  if (held) {
+    if (held.severity !== v.severity || held.summary !== v.summary || held.pci !== pci || held.subjects !== subjects || held.evidence !== evidence) {
+      sql.exec(
+        "UPDATE violations SET kind = ?, severity = ?, severity_rank = ?, summary = ?, pci = ?, subjects = ?, evidence = ? WHERE id = ?",
+        v.kind, v.severity, SEVERITY_RANK[v.severity], v.summary, pci, subjects, evidence, v.id,
+      );
+    }
+    return;
+  }
+  const resolved = sql.exec<{ n: number }>("SELECT count(*) AS n FROM violations WHERE id = ?", v.id).one().n > 0;
+  const comment = resolved ? "found again" : null;
+  sql.exec(
+    `INSERT INTO violations (id, kind, severity, severity_rank, summary, pci, subjects, evidence, first_seen, last_seen, status, status_comment, status_by, status_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, 'system', ?)
+     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, severity = excluded.severity, severity_rank = excluded.severity_rank,
+       summary = excluded.summary, pci = excluded.pci, subjects = excluded.subjects, evidence = excluded.evidence,
+       status = 'open', status_comment = excluded.status_comment, status_by = 'system', status_at = excluded.status_at`,
+    v.id, v.kind, v.severity, SEVERITY_RANK[v.severity], v.summary, pci, subjects, evidence, now, now, comment, now,
+  );
+  event(sql, v.id, "open", comment, "system", now);
+  changes.opened.push({ violation: view(sql.exec<ViolationRow>(`SELECT ${COLUMNS} FROM violations WHERE id = ?`, v.id).one()), reopened: resolved });
+}
+
+/** A violation no longer found: resolved by `system`. */
+function resolveGone(sql: SqlStorage, row: ViolationRow, now: number, changes: ViolationChanges): void {
+  const comment = "no longer found";
+  sql.exec("UPDATE violations SET status = 'resolved', status_comment = ?, status_by = 'system', status_at = ? WHERE id = ?", comment, now, row.id);
+  event(sql, row.id, "resolved", comment, "system", now);
+  changes.resolved.push(view({ ...row, status: "resolved", status_comment: comment, status_by: "system", status_at: now }));
 }
 
 /** Acknowledge (open → acknowledged, or a new comment) or resolve (open/acknowledged → resolved) by a person. */
