@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   PSG_AZURE_TOKEN_SCOPE: z.string().min(1).optional(),
   PSG_GCP_PROJECTS: commaList,
   PSG_GCP_API_ENDPOINT: z.string().min(1).optional(),
+  PSG_GCP_SQLADMIN_ENDPOINT: z.string().min(1).optional(),
+  PSG_GCP_CONTAINER_ENDPOINT: z.string().min(1).optional(),
 });
 
 export const CollectorConfig = z.object({
@@ -59,6 +61,9 @@ export const CollectorConfig = z.object({
   azureTokenScope: z.string().optional(),
   gcpProjects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "not a GCP project id")),
   gcpApiEndpoint: z.string().optional(),
+  /** Cloud SQL Admin and GKE endpoints (private / restricted Google access, PSC, a test server). */
+  gcpSqlAdminEndpoint: z.string().optional(),
+  gcpContainerEndpoint: z.string().optional(),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfig>;
 
@@ -109,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     azureTokenScope: e.PSG_AZURE_TOKEN_SCOPE,
     gcpProjects: [...new Set(e.PSG_GCP_PROJECTS)],
     gcpApiEndpoint: e.PSG_GCP_API_ENDPOINT,
+    gcpSqlAdminEndpoint: e.PSG_GCP_SQLADMIN_ENDPOINT,
+    gcpContainerEndpoint: e.PSG_GCP_CONTAINER_ENDPOINT,
   };
   const result = CollectorConfig.safeParse(candidate);
   if (!result.success) throw new ConfigError(formatIssues(result.error));

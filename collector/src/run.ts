@@ -215,7 +215,12 @@ async function discoverAll(deps: RunDeps): Promise<Inventory> {
   if (config.providers.includes("gcp")) {
     try {
       const { discoverGcp } = await import("./providers/gcp/index.js");
-      mergeInventory(inv, await discoverGcp({ projects: config.gcpProjects, ...(config.gcpApiEndpoint ? { apiEndpoint: config.gcpApiEndpoint } : {}), log, ...deps.gcpOptions }));
+      const endpoints = {
+        ...(config.gcpApiEndpoint ? { apiEndpoint: config.gcpApiEndpoint } : {}),
+        ...(config.gcpSqlAdminEndpoint ? { sqlAdminEndpoint: config.gcpSqlAdminEndpoint } : {}),
+        ...(config.gcpContainerEndpoint ? { containerEndpoint: config.gcpContainerEndpoint } : {}),
+      };
+      mergeInventory(inv, await discoverGcp({ projects: config.gcpProjects, ...endpoints, log, ...deps.gcpOptions }));
     } catch (err) {
       log.error("gcp discovery failed", { error: err as Error });
       for (const project of config.gcpProjects) {
