@@ -1,4 +1,3 @@
-import { CompactSign } from "jose";
 import type { EvidenceKind } from "../db/schema/evidence.js";
 import { canonicalBytes, sha256HexOf } from "./canonical.js";
 
@@ -47,17 +46,58 @@ export interface SealedArtifact {
 /** Canonicalizes, hashes and signs. Pure apart from the signature's randomness. */
 export async function sealArtifact(artifact: Artifact, signingKey: CryptoKey): Promise<SealedArtifact> {
   const bytes = canonicalBytes(artifact);
-  const [sha256, compact] = await Promise.all([
-    sha256HexOf(bytes),
-    new CompactSign(bytes).setProtectedHeader({ alg: "ES256", kid: artifact.kid, typ: JWS_TYPE }).sign(signingKey),
-  ]);
-  const [header, , signature] = compact.split(".");
-  return { artifact, bytes, sha256, jws: `${header}..${signature}` };
+  const [sha256, jws] = await Promise.all([sha256HexOf(bytes), detachedJws(bytes, artifact.kid, signingKey)]);
+  return { artifact, bytes, sha256, jws };
 }
 
-/** Signs any bytes (the package manifest) the same way. */
+const encoder = new TextEncoder();
+const B64URL = encoder.encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+/** Writes `src` as unpadded base64url ASCII into `out` at `at`; returns the end offset. */
+function base64UrlInto(src: Uint8Array, out: Uint8Array, at: number): number {
+  const n = src.length;
+  const full = n - (n % 3);
+  let o = at;
+  let i = 0;
+  for (; i < full; i += 3) {
+    const t = (src[i]! << 16) | (src[i + 1]! << 8) | src[i + 2]!;
+    out[o++] = B64URL[t >>> 18]!;
+    out[o++] = B64URL[(t >>> 12) & 63]!;
+    out[o++] = B64URL[(t >>> 6) & 63]!;
+    out[o++] = B64URL[t & 63]!;
+  }
+  if (n - full > 0) {
+    const t = (src[i]! << 16) | (n - full === 2 ? src[i + 1]! << 8 : 0);
+    out[o++] = B64URL[t >>> 18]!;
+    out[o++] = B64URL[(t >>> 12) & 63]!;
+    if (n - full === 2) out[o++] = B64URL[(t >>> 6) & 63]!;
+  }
+  return o;
+}
+
+const base64UrlLength = (n: number) => Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]!;
+
+function base64Url(src: Uint8Array): string {
+  const out = new Uint8Array(base64UrlLength(src.length));
+  base64UrlInto(src, out, 0);
+  return new TextDecoder().decode(out);
+}
+
+/**
+ * A compact JWS (RFC 7515), ES256, protected header `{"alg":"ES256","kid","typ"}`, payload
+ * detached (Appendix F): `header..signature`. The signing input is the standard
+ * `BASE64URL(header).BASE64URL(payload)`, written straight into one byte buffer (no multi-MB
+ * base64 string, no second copy) and signed by WebCrypto, which hashes it once. Byte for byte
+ * what jose's CompactSign produces; any JWS library verifies it with the payload re-attached.
+ */
 export async function detachedJws(bytes: Uint8Array, kid: string, signingKey: CryptoKey): Promise<string> {
-  const compact = await new CompactSign(bytes).setProtectedHeader({ alg: "ES256", kid, typ: JWS_TYPE }).sign(signingKey);
-  const [header, , signature] = compact.split(".");
-  return `${header}..${signature}`;
+  const alg = signingKey.algorithm as { name: string; namedCurve?: string };
+  if (alg.name !== "ECDSA" || alg.namedCurve !== "P-256") throw new Error(`an ES256 signature needs an ECDSA P-256 key, not ${alg.name} ${alg.namedCurve ?? ""}`.trim());
+  const header = base64Url(encoder.encode(JSON.stringify({ alg: "ES256", kid, typ: JWS_TYPE })));
+  const input = new Uint8Array(header.length + 1 + base64UrlLength(bytes.length));
+  encoder.encodeInto(header, input);
+  input[header.length] = 0x2e; // "."
+  base64UrlInto(bytes, input, header.length + 1);
+  const signature = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, signingKey, input));
+  return `${header}..${base64Url(signature)}`;
 }

@@ -2,16 +2,34 @@ import { toHex } from "../../contract/index.js";
 
 const encoder = new TextEncoder();
 
+const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
+const REORDER_IMPOSSIBLE = new Error("object with array-index keys");
+const NOT_FINITE = "JCS cannot represent NaN or Infinity";
+
 /**
- * RFC 8785 (JCS) canonical JSON. ES2015+ JSON.stringify already writes strings and numbers
- * exactly as JCS requires (§3.2.2), and JavaScript's default string sort orders keys by UTF-16
- * code units (§3.2.3), so JCS is JSON.stringify with sorted keys. Written out here because the
- * `canonicalize` package is ~6× slower on a 10,000-resource snapshot; the verifier uses that
- * package, so every test cross-checks the two.
+ * RFC 8785 §3.2.2.2 takes I-JSON strings: a lone UTF-16 surrogate has no UTF-8 form, and
+ * JSON.stringify would write it as a `\udXXX` escape that every JCS verifier (the `canonicalize`
+ * package included) rejects. Refused here, naming the string, rather than signed unverifiable.
+ */
+function wellFormed(s: string): string {
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    throw new Error(`JCS cannot represent a lone UTF-16 surrogate (in the string ${JSON.stringify(s.slice(0, 60))})`);
+  }
+  return s;
+}
+
+/**
+ * RFC 8785 (JCS) canonical JSON, written out value by value. ES2015+ JSON.stringify already
+ * writes strings and numbers exactly as JCS requires (§3.2.2), and JavaScript's default string
+ * sort orders keys by UTF-16 code units (§3.2.3), so JCS is JSON with sorted keys. This is the
+ * plain reference form; `canonicalText` gives the same bytes faster, and falls back to this one
+ * for what native JSON.stringify cannot order (array-index-like keys). Tests cross-check both
+ * with the independent `canonicalize` package that the verifier uses.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") {
-    if (typeof value === "number" && !Number.isFinite(value)) throw new Error("JCS cannot represent NaN or Infinity");
+    if (typeof value === "number" && !Number.isFinite(value)) throw new Error(NOT_FINITE);
+    if (typeof value === "string") wellFormed(value);
     const s = JSON.stringify(value);
     if (s === undefined) throw new Error(`JCS cannot represent ${typeof value}`);
     return s;
@@ -33,41 +51,81 @@ export function canonicalJson(value: unknown): string {
   for (const k of keys) {
     const x = obj[k];
     if (x === undefined || typeof x === "function") continue;
-    s += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(x)}`;
+    s += `${first ? "" : ","}${JSON.stringify(wellFormed(k))}:${canonicalJson(x)}`;
     first = false;
   }
   return `${s}}`;
 }
 
-const INDEX_KEY = /^(?:0|[1-9]\d*)$/;
-const REORDER_IMPOSSIBLE = new Error("object with array-index keys");
+const isIndexKey = (k: string) => {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && INDEX_KEY.test(k);
+};
 
 /**
- * The same bytes as `canonicalJson`, faster: native JSON.stringify over key-sorted copies.
- * Engines always put array-index-like keys ("7", "10") first in numeric order, so a value
- * holding such an object is written by `canonicalJson` instead.
+ * The value with every object's keys in JCS order, copying only what is out of order: an
+ * object whose keys are already sorted and whose children need nothing is returned as is, so
+ * a body built with sorted keys (the scope snapshot's resources) costs one walk and no copies.
+ * Each child is visited once; a copy reuses the children already computed.
+ */
+function jcsOrdered(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) {
+    if (typeof v === "string") wellFormed(v);
+    else if (typeof v === "number" && !Number.isFinite(v)) throw new Error(NOT_FINITE);
+    else if (typeof v === "symbol" || typeof v === "bigint") throw new Error(`JCS cannot represent ${typeof v}`);
+    return v;
+  }
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const p = jcsOrdered(x);
+      if (out === undefined && p !== x) out = v.slice(0, i);
+      if (out !== undefined) out.push(p);
+    }
+    return out ?? v;
+  }
+  if (typeof (v as { toJSON?: unknown }).toJSON === "function") return jcsOrdered((v as { toJSON: () => unknown }).toJSON());
+  const obj = v as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let sorted = true;
+  let changed: unknown[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = wellFormed(keys[i]!);
+    if (isIndexKey(k)) throw REORDER_IMPOSSIBLE;
+    if (i > 0 && keys[i - 1]! > k) sorted = false;
+    const x = obj[k];
+    const p = jcsOrdered(x);
+    if (p !== x) (changed ??= new Array<unknown>(keys.length))[i] = p;
+  }
+  if (sorted && changed === undefined) return obj;
+  const order = keys.map((_, i) => i);
+  if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  const out: Record<string, unknown> = {};
+  for (const i of order) {
+    const k = keys[i]!;
+    const p = changed !== undefined && i in changed ? changed[i] : obj[k];
+    // An own "__proto__" key (JSON.parse makes them) must stay a key, not become the prototype.
+    if (k === "__proto__") Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true });
+    else out[k] = p;
+  }
+  return out;
+}
+
+/**
+ * The same bytes as `canonicalJson`, fast: native JSON.stringify (no replacer) over the value
+ * with its keys in JCS order (`jcsOrdered`). Engines always put array-index-like keys ("7",
+ * "10") first in numeric order, so a value holding such an object is written by `canonicalJson`.
  */
 export function canonicalText(value: unknown): string {
-  let out: string | undefined;
+  let ordered: unknown;
   try {
-    out = JSON.stringify(value, function (_key, v: unknown) {
-      if (v === null || typeof v !== "object" || Array.isArray(v)) {
-        if (typeof v === "number" && !Number.isFinite(v)) throw new Error("JCS cannot represent NaN or Infinity");
-        return v;
-      }
-      if (typeof (v as { toJSON?: unknown }).toJSON === "function") return v;
-      const keys = Object.keys(v).sort();
-      const sorted: Record<string, unknown> = {};
-      for (const k of keys) {
-        if (INDEX_KEY.test(k)) throw REORDER_IMPOSSIBLE;
-        sorted[k] = (v as Record<string, unknown>)[k];
-      }
-      return sorted;
-    });
+    ordered = jcsOrdered(value);
   } catch (err) {
     if (err !== REORDER_IMPOSSIBLE) throw err;
     return canonicalJson(value);
   }
+  const out = JSON.stringify(ordered);
   if (out === undefined) throw new Error("value has no JSON form");
   return out;
 }
