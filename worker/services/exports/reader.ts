@@ -1,62 +1,61 @@
+import type { Provider } from "../../../contract/index.js";
 import type {
+  DecisionFilter,
+  DecisionListItem,
   DriftEventView,
   DriftFilter,
   Page,
-  ResourceFilter,
-  ResourceListItem,
+  ScopeFilter,
   ViolationFilter,
   ViolationView,
 } from "../../durable-objects/tenant-scope/interface.js";
-import type { ScopeDecision } from "../../scope/types.js";
 
 /** The tenant object's paged reads the exports walk (a subset of TenantScopeRpc, so tests can hand in a fake). */
 export interface ExportReader {
-  listResources(filter: ResourceFilter): Promise<Page<ResourceListItem>>;
-  getResource(uid: string, topFlows?: number): Promise<{ decision: ScopeDecision | null } | null>;
+  listDecisions(filter: DecisionFilter): Promise<Page<DecisionListItem>>;
   listViolations(filter: ViolationFilter): Promise<Page<ViolationView>>;
   listDrift(filter: DriftFilter): Promise<Page<DriftEventView>>;
 }
 
 export interface InventoryFilter {
-  scope?: ResourceFilter["scope"];
-  provider?: ResourceFilter["provider"];
+  scope?: ScopeFilter;
+  provider?: Provider;
   account?: string;
 }
 
-export interface InventoryRow extends ResourceListItem {
-  decision: ScopeDecision | null;
-}
+export type InventoryRow = DecisionListItem;
 
 export interface PagingOptions {
-  /** Resources per listResources call. */
+  /** Resources per listDecisions call; the object caps a page at DECISION_PAGE. */
   pageSize?: number;
-  /** getResource calls in flight at once (the object has no bulk "decisions with reasons" read). */
-  concurrency?: number;
 }
 
+/** The most rows one listDecisions call returns (MAX_DECISION_PAGE in durable-objects/tenant-scope/reads.ts). */
+export const DECISION_PAGE = 1_000;
+
+const matches = (f: InventoryFilter) => (r: DecisionListItem) =>
+  (f.scope === undefined || (f.scope === "unclassified" ? r.decision === null : r.decision?.scope === f.scope)) &&
+  (f.provider === undefined || r.provider === f.provider) &&
+  (f.account === undefined || r.account === f.account);
+
 /**
- * Every resource with its decision, one page at a time: memory stays at one page however large
- * the tenant, and the first page is read before anything is sent so a failure is still an error
- * response rather than a truncated file.
+ * Every resource with its whole decision (reasons included), by uid, one listDecisions page
+ * at a time: one RPC per 1,000 resources, memory one page however large the tenant. The
+ * object's decision pages take no filter, so a filtered export reads every page and keeps the
+ * rows that match (the same rules as listResources: `unclassified` is "no decision"); pages
+ * left empty by the filter are skipped, except the first, which is always yielded so the
+ * caller can write its header before anything else (and fail as a plain error response).
  */
 export async function* inventoryPages(reader: ExportReader, filter: InventoryFilter = {}, o: PagingOptions = {}): AsyncGenerator<InventoryRow[]> {
-  const limit = o.pageSize ?? 200;
-  const concurrency = o.concurrency ?? 16;
+  const limit = o.pageSize ?? DECISION_PAGE;
+  const keep = filter.scope === undefined && filter.provider === undefined && filter.account === undefined ? undefined : matches(filter);
   let cursor: string | undefined;
+  let first = true;
   do {
-    const page = await reader.listResources({ ...filter, limit, ...(cursor ? { cursor } : {}) });
-    const rows: InventoryRow[] = new Array(page.items.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < page.items.length) {
-        const i = next++;
-        const item = page.items[i]!;
-        const detail = await reader.getResource(item.uid, 0);
-        rows[i] = { ...item, decision: detail?.decision ?? null };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, page.items.length) }, worker));
-    yield rows;
+    const page = await reader.listDecisions({ limit, ...(cursor ? { cursor } : {}) });
+    const rows = keep ? page.items.filter(keep) : page.items;
+    if (rows.length > 0 || first) yield rows;
+    first = false;
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }

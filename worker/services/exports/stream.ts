@@ -16,9 +16,12 @@ export async function streamText(chunks: AsyncIterable<string>, headers: Record<
     },
     async pull(controller) {
       if (first.done) return;
-      const next = await it.next();
-      if (next.done) controller.close();
-      else if (next.value) controller.enqueue(encoder.encode(next.value));
+      // A pull that enqueues nothing is not called again: skip empty chunks until one has text.
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return controller.close();
+        if (next.value) return controller.enqueue(encoder.encode(next.value));
+      }
     },
     async cancel() {
       await it.return?.();
