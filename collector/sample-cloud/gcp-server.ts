@@ -9,6 +9,12 @@ import type { AddressInfo } from "node:net";
  * (items keyed by scope, plus an empty scope carrying the `NO_RESULTS_ON_PAGE` warning, as the
  * real API sends). Lists page with `pageToken`/`nextPageToken`; errors are Google's JSON:
  * 403 naming the permission, 429 RESOURCE_EXHAUSTED.
+ *
+ * Cloud SQL Admin and GKE answer on the same server (point both endpoints at it): a model
+ * resource whose selfLink is `https://sqladmin.googleapis.com/v1/projects/{p}/instances/{n}`
+ * is listed by `GET /v1/projects/{p}/instances` (items, pageToken paging); one whose selfLink
+ * is `https://container.googleapis.com/v1/projects/{p}/locations/{l}/clusters/{n}` by
+ * `GET /v1/projects/{p}/locations/-/clusters` (all locations, no paging, `missingZones`).
  */
 export interface GcpResourceJson {
   selfLink: string;
@@ -21,6 +27,8 @@ export interface GcpServerOptions {
   deny?: (project: string, permission: string) => boolean;
   throttle?: (permission: string, n: number) => boolean;
   latencyMs?: number;
+  /** GKE: locations reported in `missingZones` (the list is then incomplete). */
+  missingZones?: string[];
 }
 
 export interface GcpServer {
@@ -31,6 +39,8 @@ export interface GcpServer {
 
 /** The IAM permission a list call needs: `compute.<collection>.list` (global forwarding rules have their own). */
 export function gcpListPermission(path: string): string | undefined {
+  if (/^\/v1\/projects\/[^/]+\/instances$/.test(path)) return "cloudsql.instances.list";
+  if (/^\/v1\/projects\/[^/]+\/locations\/[^/]+\/clusters$/.test(path)) return "container.clusters.list";
   const m = /\/projects\/[^/]+\/(global|aggregated)\/([A-Za-z]+)$/.exec(path);
   if (!m) return undefined;
   const collection = m[1] === "global" && m[2] === "forwardingRules" ? "globalForwardingRules" : m[2];
@@ -49,6 +59,10 @@ const KIND: Record<string, string> = {
 export async function startGcpServer(opts: GcpServerOptions): Promise<GcpServer> {
   const counts = new Map<string, number>();
   const parsed = opts.resources.map((r) => {
+    const sql = /^https:\/\/sqladmin\.googleapis\.com\/v1\/projects\/([^/]+)\/instances\/[^/]+$/.exec(r.selfLink);
+    if (sql) return { r, project: sql[1]!, global: true, scope: "global", collection: "sqlInstances" };
+    const gke = /^https:\/\/container\.googleapis\.com\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/[^/]+$/.exec(r.selfLink);
+    if (gke) return { r, project: gke[1]!, global: false, scope: gke[2]!, collection: "clusters" };
     const m = /\/projects\/([^/]+)\/(?:(global)|(regions|zones)\/([^/]+))\/([A-Za-z]+)\/[^/]+$/.exec(r.selfLink);
     if (!m) throw new Error(`not a compute selfLink: ${r.selfLink}`);
     return { r, project: m[1]!, global: !!m[2], scope: m[3] ? `${m[3]}/${m[4]}` : "global", collection: m[5]! };
@@ -63,6 +77,34 @@ export async function startGcpServer(opts: GcpServerOptions): Promise<GcpServer>
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
       res.end(JSON.stringify(body));
     };
+    /** Denied / throttled as the Compute lists are; true when an error was sent. */
+    const refused = (project: string, permission: string): boolean => {
+      if (opts.deny?.(project, permission)) {
+        const message = `Required '${permission}' permission for 'projects/${project}'`;
+        send(403, { error: { code: 403, message, errors: [{ message, domain: "global", reason: "forbidden" }], status: "PERMISSION_DENIED" } }, permission);
+        return true;
+      }
+      const n = (counts.get(path) ?? 0) + 1;
+      counts.set(path, n);
+      if (opts.throttle?.(permission, n)) {
+        const message = "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user'";
+        send(429, { error: { code: 429, message, errors: [{ message, domain: "global", reason: "rateLimitExceeded" }], status: "RESOURCE_EXHAUSTED" } }, permission);
+        return true;
+      }
+      return false;
+    };
+    const answerManaged = async (project: string, collection: "sqlInstances" | "clusters", location: string | undefined) => {
+      if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+      const permission = collection === "sqlInstances" ? "cloudsql.instances.list" : "container.clusters.list";
+      if (refused(project, permission)) return;
+      const all = parsed.filter((p) => p.project === project && p.collection === collection && (collection === "sqlInstances" || location === "-" || p.scope === location));
+      if (collection === "clusters") return send(200, { clusters: all.map((p) => p.r), ...(opts.missingZones?.length ? { missingZones: opts.missingZones } : {}) }, permission);
+      const start = Number(url.searchParams.get("pageToken") || "0");
+      const size = Math.max(1, Math.min(Number(url.searchParams.get("maxResults") || "500"), opts.pageSize ?? 500));
+      const body: Record<string, unknown> = { kind: "sql#instancesList", items: all.slice(start, start + size).map((p) => p.r) };
+      if (start + size < all.length) body.nextPageToken = String(start + size);
+      send(200, body, permission);
+    };
     // The GCE metadata server (GCE_METADATA_HOST), so that Application Default Credentials work against this server.
     if (path.startsWith("/computeMetadata/v1")) {
       if (req.headers["metadata-flavor"] !== "Google") return send(403, { error: "Missing Metadata-Flavor: Google header" });
@@ -73,6 +115,8 @@ export async function startGcpServer(opts: GcpServerOptions): Promise<GcpServer>
       return (state.requests.push({ path, status: 200 }), res.writeHead(200, { "content-type": "text/plain" }), res.end(""));
     }
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    const managed = /^\/v1\/projects\/([^/]+)\/(?:(instances)|locations\/([^/]+)\/clusters)$/.exec(path);
+    if (managed && req.method === "GET") return answerManaged(managed[1]!, managed[2] ? "sqlInstances" : "clusters", managed[3]);
     const m = /^\/compute\/v1\/projects\/([^/]+)\/(global|aggregated)\/([A-Za-z]+)$/.exec(path);
     const permission = gcpListPermission(path);
     if (!m || !permission || req.method !== "GET") return send(404, { error: { code: 404, message: `The requested URL ${path} was not found.`, status: "NOT_FOUND" } });

@@ -84,6 +84,8 @@ describe("collector bundle", () => {
         NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"),
         PSG_GCP_PROJECTS: HOST,
         PSG_GCP_API_ENDPOINT: gcp.url,
+        PSG_GCP_SQLADMIN_ENDPOINT: gcp.url,
+        PSG_GCP_CONTAINER_ENDPOINT: gcp.url,
         GCE_METADATA_HOST: host,
         GCE_METADATA_IP: host,
       });

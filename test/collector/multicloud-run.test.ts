@@ -51,6 +51,8 @@ describe("a run over AWS, Azure and GCP", () => {
       PSG_AZURE_ARM_ENDPOINT: arm.url,
       PSG_GCP_PROJECTS: `${HOST},${SERVICE}`,
       PSG_GCP_API_ENDPOINT: gcp.url,
+      PSG_GCP_SQLADMIN_ENDPOINT: gcp.url,
+      PSG_GCP_CONTAINER_ENDPOINT: gcp.url,
     });
     const state = await enroll({ apiUrl: api.url, token: "enroll-token-0123456789", stateDir: dir });
     const tlsOptions = { ca: arm.ca };
@@ -90,6 +92,8 @@ describe("a run over AWS, Azure and GCP", () => {
       NODE_EXTRA_CA_CERTS: caFile,
       PSG_GCP_PROJECTS: HOST,
       PSG_GCP_API_ENDPOINT: gcp.url,
+      PSG_GCP_SQLADMIN_ENDPOINT: gcp.url,
+      PSG_GCP_CONTAINER_ENDPOINT: `${gcp.url}/`,
       // Application Default Credentials ask the metadata server the local server also plays.
       GCE_METADATA_HOST: gcp.url.replace("http://", ""),
       GCE_METADATA_IP: gcp.url.replace("http://", ""),
@@ -105,6 +109,8 @@ describe("a run over AWS, Azure and GCP", () => {
     expect(resources.some((r) => r.provider === "gcp" && r.account === HOST)).toBe(true);
     expect(arm.tokensIssued).toBeGreaterThanOrEqual(1);
     expect(gcp.requests.some((r) => r.path.endsWith("/token"))).toBe(true);
+    // Cloud SQL Admin and GKE were asked at their configured endpoints.
+    expect(gcp.requests.filter((r) => r.path === `/v1/projects/${HOST}/instances` || r.path === `/v1/projects/${HOST}/locations/-/clusters`).map((r) => r.status)).toEqual([200, 200]);
     const lines = res.stderr.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.some((l) => l.msg === "azure discovery finished")).toBe(true);
     expect(lines.some((l) => l.msg === "gcp discovery finished")).toBe(true);

@@ -16,7 +16,16 @@ afterEach(async () => {
 async function discoverLocal(opts: Partial<GcpServerOptions> = {}, maxAttempts = 3) {
   server = await startGcpServer({ resources: gcpModel(5), pageSize: 2, ...opts });
   const log = memoryLogger();
-  const inv = await discoverGcp({ projects: [HOST, SERVICE], apiEndpoint: server.url, authClient: new PassThroughClient(), maxAttempts, baseDelayMs: 5, log });
+  const inv = await discoverGcp({
+    projects: [HOST, SERVICE],
+    apiEndpoint: server.url,
+    sqlAdminEndpoint: server.url,
+    containerEndpoint: server.url,
+    authClient: new PassThroughClient(),
+    maxAttempts,
+    baseDelayMs: 5,
+    log,
+  });
   return { inv, log, server };
 }
 const cov = (inv: { coverage: Coverage[] }, project: string, service: string) => inv.coverage.find((c) => c.account === project && c.service === service);
@@ -28,7 +37,7 @@ describe("GCP discovery against a local Compute API server", () => {
     for (const r of inv.rules) Rule.parse(r);
     for (const r of inv.routes) Route.parse(r);
     for (const c of inv.coverage) Coverage.parse(c);
-    expect(inv.coverage).toHaveLength(14);
+    expect(inv.coverage).toHaveLength(18);
     expect(inv.coverage.every((c) => c.status === "ok")).toBe(true);
     expect(server.requests.filter((r) => r.path.endsWith("/global/routes")).length).toBeGreaterThanOrEqual(4);
     expect(inv.routes.filter((r) => r.tableUid === `${gids.svcVpc}#routes`)).toHaveLength(5);
@@ -89,6 +98,78 @@ describe("GCP discovery against a local Compute API server", () => {
     expect(rows("deny-egress-internet")).toEqual([["egress", "deny", 2000, "all", 0, 65535, { kind: "cidr", value: "0.0.0.0/0" }]]);
     expect(rows("old-ssh")).toEqual([]);
     expect(inv.resources.find((r) => r.uid === link(HOST, "global/firewalls/old-ssh"))?.attributes.disabled).toBe(true);
+  });
+
+  it("reads Cloud SQL instances (pageToken pages) as databases: public IP with authorized networks, private IP in the VPC", async () => {
+    const { inv, server } = await discoverLocal();
+    expect(server.requests.filter((r) => r.path === `/v1/projects/${HOST}/instances`).length).toBe(2);
+    expect(cov(inv, HOST, "cloudsql.instances.list")).toMatchObject({ status: "ok", count: 3, kinds: ["database"] });
+    const pg = inv.resources.find((r) => r.uid === gids.cdePg);
+    expect(pg).toMatchObject({
+      kind: "database",
+      account: HOST,
+      region: "europe-west1",
+      tags: { pci: "cde" },
+      network: { networks: [gids.vpc], securityGroups: [gids.cdePg], privateIps: ["10.90.0.3"], publicIps: ["34.76.1.1"] },
+      attributes: { engine: "postgres", port: 5432, publiclyAccessible: true, authorizedNetworks: ["203.0.113.0/24"], privateNetwork: gids.vpc, encrypted: true, highAvailability: true, sslMode: "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" },
+    });
+    const rows = (uid: string) => inv.rules.filter((r) => r.ownerUid === uid).map((r) => [r.direction, r.action, r.protocol, r.fromPort, r.toPort, r.peer]);
+    expect(rows(gids.cdePg)).toEqual([
+      ["ingress", "allow", "tcp", 5432, 5432, { kind: "cidr", value: "203.0.113.0/24" }],
+      ["ingress", "allow", "tcp", 5432, 5432, { kind: "service_tag", value: "VirtualNetwork" }],
+    ]);
+    // Private only: reached from the VPC, nothing from the internet.
+    expect(rows(gids.replica)).toEqual([["ingress", "allow", "tcp", 5432, 5432, { kind: "service_tag", value: "VirtualNetwork" }]]);
+    expect(inv.resources.find((r) => r.uid === gids.replica)?.attributes).toMatchObject({ role: "replica", publicIpEnabled: false, publiclyAccessible: false });
+    // A public IP without authorized networks admits only the IAM-authorized connectors: no rule, not publicly accessible.
+    expect(rows(gids.legacySql)).toEqual([]);
+    expect(inv.resources.find((r) => r.uid === gids.legacySql)?.attributes).toMatchObject({ engine: "sqlserver", port: 1433, publicIpEnabled: true, publiclyAccessible: false });
+    // Shared VPC: the service project's instance sits in the host's network.
+    expect(inv.resources.find((r) => r.uid === gids.reporting)).toMatchObject({ account: SERVICE, network: { networks: [gids.vpc], privateIps: ["10.90.0.7"] }, attributes: { engine: "mysql", port: 3306 } });
+  });
+
+  it("reads GKE clusters of every location as k8s_cluster: network, endpoints, master authorized networks", async () => {
+    const { inv } = await discoverLocal();
+    const gke = inv.resources.find((r) => r.uid === gids.cdeGke);
+    expect(gke).toMatchObject({
+      kind: "k8s_cluster",
+      account: HOST,
+      region: "europe-west1",
+      tags: { pci: "cde" },
+      network: { networks: [gids.vpc], subnets: [gids.appSubnet], securityGroups: [gids.cdeGke], privateIps: ["172.16.0.2"], publicIps: ["34.78.1.1"] },
+      attributes: { privateNodes: true, privateEndpointOnly: false, masterAuthorizedNetworks: true, authorizedNetworks: ["203.0.113.0/24"], podCidr: "10.4.0.0/14", workloadIdentity: true },
+    });
+    const rows = (uid: string) => inv.rules.filter((r) => r.ownerUid === uid).map((r) => [r.fromPort, r.peer]);
+    expect(rows(gids.cdeGke)).toEqual([
+      [443, { kind: "cidr", value: "203.0.113.0/24" }],
+      [443, { kind: "service_tag", value: "VirtualNetwork" }],
+    ]);
+    // No master authorized networks: the public endpoint is open to anyone.
+    const open = inv.resources.find((r) => r.uid === gids.openGke);
+    expect(open).toMatchObject({ account: SERVICE, region: "europe-west1", network: { networks: [gids.svcVpc], subnets: [link(SERVICE, "regions/europe-west1/subnetworks/svc")], publicIps: ["35.187.9.9"] } });
+    expect(rows(gids.openGke)).toEqual([[443, { kind: "cidr", value: "0.0.0.0/0" }]]);
+  });
+
+  it("reports GKE locations that did not answer as partial, keeping the clusters read", async () => {
+    const { inv } = await discoverLocal({ missingZones: ["us-east1-b"] });
+    const c = cov(inv, HOST, "container.clusters.list");
+    expect(c).toMatchObject({ status: "partial", count: 1 });
+    expect(c?.reason).toMatch(/MISSING_ZONES: locations not answered: us-east1-b/);
+    expect(inv.resources.some((r) => r.uid === gids.cdeGke)).toBe(true);
+  });
+
+  it("reports a denied or throttled Cloud SQL / GKE list as skipped with its reason", async () => {
+    const { inv } = await discoverLocal({
+      deny: (project, permission) => project === HOST && permission === "cloudsql.instances.list",
+      throttle: (permission) => permission === "container.clusters.list",
+    }, 2);
+    expect(cov(inv, HOST, "cloudsql.instances.list")).toMatchObject({ status: "skipped", count: 0 });
+    expect(cov(inv, HOST, "cloudsql.instances.list")?.reason).toMatch(/^PERMISSION_DENIED \(HTTP 403\): Required 'cloudsql\.instances\.list' permission/);
+    expect(cov(inv, SERVICE, "cloudsql.instances.list")?.status).toBe("ok");
+    expect(cov(inv, SERVICE, "container.clusters.list")).toMatchObject({ status: "skipped" });
+    expect(cov(inv, SERVICE, "container.clusters.list")?.reason).toMatch(/RESOURCE_EXHAUSTED \(HTTP 429\)/);
+    // Retried (2 attempts) in each project before giving up.
+    expect(server!.requests.filter((r) => r.permission === "container.clusters.list" && r.status === 429)).toHaveLength(4);
   });
 
   it("reports a denied list as skipped with the permission it needs, never as an empty list", async () => {

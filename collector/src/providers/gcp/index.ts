@@ -11,20 +11,37 @@ import type { AuthClient } from "google-auth-library";
 import type { ClientOptions } from "google-gax";
 import type { Logger } from "../../log.js";
 import { coverageOf, emptyInventory, type Inventory, mergeInventory, readList } from "../shared.js";
+import { cloudSqlInstances } from "./cloudsql.js";
 import { forwardingRules, globalForwardingRules, instances } from "./compute.js";
 import { firewalls } from "./firewalls.js";
+import { gkeClusters } from "./gke.js";
 import { linkGcp } from "./link.js";
 import { networks, routes, subnetworks } from "./network.js";
+import { gcpRest } from "./rest.js";
 import type { GcpClients, GcpFamily } from "./types.js";
 
 /** Every GCP family the collector reads; the shipped custom role grants exactly their permissions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const GCP_FAMILIES: ReadonlyArray<GcpFamily<any>> = [networks, subnetworks, routes, firewalls, instances, forwardingRules, globalForwardingRules];
+export const GCP_FAMILIES: ReadonlyArray<GcpFamily<any>> = [
+  networks,
+  subnetworks,
+  routes,
+  firewalls,
+  instances,
+  forwardingRules,
+  globalForwardingRules,
+  cloudSqlInstances,
+  gkeClusters,
+];
 
 export interface GcpDiscoveryOptions {
   projects: string[];
   /** Compute API endpoint, e.g. https://compute.googleapis.com (default), a Private Service Connect name, or a test server. */
   apiEndpoint?: string;
+  /** Cloud SQL Admin API endpoint (default https://sqladmin.googleapis.com): a PSC / restricted name, or a test server. */
+  sqlAdminEndpoint?: string;
+  /** GKE API endpoint (default https://container.googleapis.com). */
+  containerEndpoint?: string;
   /** Default: Application Default Credentials (workload identity, metadata server, GOOGLE_APPLICATION_CREDENTIALS). */
   authClient?: AuthClient;
   /** Attempts per list when throttled (429 / RESOURCE_EXHAUSTED), with exponential backoff and jitter. */
@@ -34,7 +51,7 @@ export interface GcpDiscoveryOptions {
   log?: Logger;
 }
 
-export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "authClient">): GcpClients {
+export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "authClient" | "sqlAdminEndpoint" | "containerEndpoint">): GcpClients {
   const settings: ClientOptions = { fallback: true };
   if (opts.apiEndpoint) {
     const u = new URL(opts.apiEndpoint.includes("://") ? opts.apiEndpoint : `https://${opts.apiEndpoint}`);
@@ -50,6 +67,11 @@ export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "auth
     instances: new InstancesClient(settings),
     forwardingRules: new ForwardingRulesClient(settings),
     globalForwardingRules: new GlobalForwardingRulesClient(settings),
+    rest: gcpRest({
+      ...(opts.authClient ? { authClient: opts.authClient } : {}),
+      ...(opts.sqlAdminEndpoint ? { sqlAdminEndpoint: opts.sqlAdminEndpoint } : {}),
+      ...(opts.containerEndpoint ? { containerEndpoint: opts.containerEndpoint } : {}),
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FirewallsClient, ForwardingRulesClient, GlobalForwardingRulesClient, InstancesClient, NetworksClient, RoutesClient, SubnetworksClient } from "@google-cloud/compute";
 import type { Resource, ResourceKind } from "../../../../contract/index.js";
 import { type Discovered, network } from "../shared.js";
+import type { GcpRest } from "./rest.js";
 
 export interface GcpClients {
   networks: NetworksClient;
@@ -10,6 +11,8 @@ export interface GcpClients {
   instances: InstancesClient;
   forwardingRules: ForwardingRulesClient;
   globalForwardingRules: GlobalForwardingRulesClient;
+  /** Cloud SQL Admin and GKE, over REST. */
+  rest: GcpRest;
 }
 
 export interface ProjectContext {
@@ -36,6 +39,15 @@ export function gcpUid(link: string | null | undefined): string | undefined {
   if (!link) return undefined;
   return link.replace(/^https?:\/\/[^/]+\/compute\/(v1|beta|alpha)\//, "https://www.googleapis.com/compute/v1/");
 }
+
+/** `projects/p/global/networks/n` (as Cloud SQL and GKE name networks) or a self link → the network's uid. */
+export function networkUid(ref: string | null | undefined): string | undefined {
+  if (!ref) return undefined;
+  return ref.includes("://") ? gcpUid(ref) : `https://www.googleapis.com/compute/v1/${ref.replace(/^\/+/, "")}`;
+}
+
+/** `projects/p/regions/r/subnetworks/s` or a self link → the subnetwork's uid. */
+export const subnetworkUid = networkUid;
 
 /** `.../zones/us-central1-a` → `us-central1`; `.../regions/europe-west1` → `europe-west1`. */
 export function regionOf(zoneOrRegion: string | null | undefined): string {
