@@ -29,7 +29,7 @@ describe("violations and drift pages", () => {
     const data: Any = await violationsLoad(eventWith(t.admin, "http://web.test/violations"));
     expect(data.filter.status).toBe("open");
     const v = data.page.items.find((x: Any) => x.kind === "flow_cde_out_of_scope");
-    expect(v).toMatchObject({ severity: "critical", status: "open", subjects: [ARN.pay] });
+    expect(v).toMatchObject({ severity: "critical", status: "open", subjects: [ARN.pay], subjectNames: { [ARN.pay]: "payments-api" } });
     expect(v.evidence.length).toBeGreaterThan(0);
 
     const short: Any = await violationActions.acknowledge({ ...eventWith(t.admin, "http://web.test/violations"), request: formRequest("http://web.test/violations?/acknowledge", { id: v.id, comment: "x" }) });

@@ -17,6 +17,7 @@ export type {
 } from "../../../worker/durable-objects/tenant-scope/interface.js";
 export type { Severity, ViolationKind } from "../../../worker/scope/violations.js";
 export type { DriftKind } from "../../../worker/scope/drift.js";
+export type { NamedViolationView } from "../../../worker/durable-objects/tenant-scope/subject-names.js";
 export type { ScopeTrend, ScopeTrendPoint } from "../../../worker/durable-objects/tenant-scope/trend.js";
 export type { Evidence, Override, Reason, Scope, ScopeDecision } from "../../../worker/scope/types.js";
 export type { CollectorView } from "../../../worker/services/collectors/list.js";

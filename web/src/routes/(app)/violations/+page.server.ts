@@ -1,6 +1,6 @@
 import { fail } from "@sveltejs/kit";
 import { api, ApiFailure, raise } from "$lib/server/api";
-import type { Page, UserView, ViolationView } from "$lib/types";
+import type { NamedViolationView, Page, UserView } from "$lib/types";
 import type { Actions, PageServerLoad } from "./$types";
 
 const STATUSES = ["open", "acknowledged", "resolved"] as const;
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [page, users] = await Promise.all([
-      client.get<Page<ViolationView>>("/v1/violations", { ...filter, limit: 50 }),
+      client.get<Page<NamedViolationView>>("/v1/violations", { ...filter, limit: 50 }),
       client.get<{ items: UserView[] }>("/v1/users").catch(() => ({ items: [] as UserView[] })),
     ]);
     return { page, filter: { ...filter, status: status ?? "all" }, people: Object.fromEntries(users.items.map((u) => [u.id, u.name || u.email])) };
