@@ -1,7 +1,11 @@
 import type { NetworkAcl, NetworkInterface, RouteTable, SecurityGroup } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { Resource, Route, Rule } from "../../../contract/index.js";
-import { AWS_FAMILIES } from "../../../collector/src/providers/aws/index.js";
+import { AWS_FAMILIES, linkDiscovered } from "../../../collector/src/providers/aws/index.js";
+import { loadBalancersV2 } from "../../../collector/src/providers/aws/services/load-balancers.js";
+import { ecsServices } from "../../../collector/src/providers/aws/services/ecs.js";
+import { tgwRoute } from "../../../collector/src/providers/aws/transit-gateways.js";
+import { vpcEndpoints } from "../../../collector/src/providers/aws/vpc-endpoints.js";
 import { instances } from "../../../collector/src/providers/aws/instances.js";
 import { networkAcls } from "../../../collector/src/providers/aws/network-acls.js";
 import { networkInterfaces } from "../../../collector/src/providers/aws/network-interfaces.js";
@@ -174,6 +178,36 @@ describe("route table and network ACL transforms", () => {
       ["egress", "icmp", 0, 255, "deny", 110],
       ["ingress", "all", 0, 65535, "deny", 32767],
     ]);
+  });
+});
+
+describe("transit gateway routes and links between families", () => {
+  const ctx = { region: "us-east-1", account: "111122223333" };
+  it("a TGW route forwards to its (first) attachment, a prefix-list route keeps the list id, a blackhole has no target", () => {
+    const table = "arn:aws:ec2:us-east-1:111122223333:transit-gateway-route-table/tgw-rtb-1";
+    const attach = (id: string) => ({ TransitGatewayAttachmentId: id, ResourceType: "vpn" as const, ResourceId: "vpn-1" });
+    expect(tgwRoute(table, { DestinationCidrBlock: "192.168.0.0/16", State: "active", Type: "propagated", TransitGatewayAttachments: [attach("tgw-attach-a"), attach("tgw-attach-b")] }, ctx)).toEqual({
+      id: `${table}#192.168.0.0/16`, tableUid: table, destination: "192.168.0.0/16", state: "active",
+      target: { kind: "transit_gateway", uid: "arn:aws:ec2:us-east-1:111122223333:transit-gateway-attachment/tgw-attach-a" },
+    });
+    expect(tgwRoute(table, { PrefixListId: "pl-0abc", State: "active", TransitGatewayAttachments: [attach("tgw-attach-a")] }, ctx)?.destination).toBe("pl-0abc");
+    expect(tgwRoute(table, { DestinationCidrBlock: "10.9.0.0/16", State: "blackhole" }, ctx)).toMatchObject({ target: { kind: "blackhole" }, state: "blackhole" });
+    expect(tgwRoute(table, { State: "active" }, ctx)).toBeUndefined();
+  });
+
+  it("ELBv2 IP targets resolve to awsvpc ECS services; endpoints and services take their interfaces' addresses", () => {
+    const lb = loadBalancersV2.transform([{ lb: { LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/tok/1", Scheme: "internal" }, targetGroups: [{ group: { TargetGroupArn: "tg", Port: 8443, Protocol: "HTTPS" }, targets: ["10.10.1.31"] }] }], ctx).resources;
+    const svc = ecsServices.transform([{ service: { serviceArn: "arn:aws:ecs:us-east-1:111122223333:service/payments/tokenizer", serviceName: "tokenizer" }, tasks: [{ group: "service:tokenizer", attachments: [{ type: "ElasticNetworkInterface", details: [{ name: "networkInterfaceId", value: "eni-0t1" }, { name: "privateIPv4Address", value: "10.10.1.31" }] }] }] }], ctx).resources;
+    const vpce = vpcEndpoints.transform([{ VpcEndpointId: "vpce-1", VpcEndpointType: "Interface", NetworkInterfaceIds: ["eni-0e1"], State: "available" }], ctx).resources;
+    const nics = networkInterfaces.transform([
+      { NetworkInterfaceId: "eni-0t1", PrivateIpAddress: "10.10.1.31", Association: { PublicIp: "54.0.0.9" } },
+      { NetworkInterfaceId: "eni-0e1", PrivateIpAddress: "10.10.1.50", PrivateIpAddresses: [{ PrivateIpAddress: "10.10.1.50" }] },
+    ], ctx).resources;
+    const all = [...lb, ...svc, ...vpce, ...nics];
+    linkDiscovered(all);
+    expect(all[0]!.attributes.targets).toEqual(["arn:aws:ecs:us-east-1:111122223333:service/payments/tokenizer"]);
+    expect(all[1]!.network).toMatchObject({ privateIps: ["10.10.1.31"], publicIps: ["54.0.0.9"] });
+    expect(all[2]!.network.privateIps).toEqual(["10.10.1.50"]);
   });
 });
 

@@ -127,8 +127,7 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
       ...(r.reason ? { reason: r.reason.slice(0, 2048) } : {}),
     });
   }
-  linkTargetIps(inv.resources);
-  linkInterfaceAddresses(inv.resources);
+  linkDiscovered(inv.resources);
   log?.info("discovery finished", {
     regions: opts.regions,
     resources: inv.resources.length,
@@ -176,6 +175,12 @@ async function readFamily(get: () => Promise<unknown[]>, family: FamilyResult["f
     });
     return { family, service, region, items: partial, status: partial.length > 0 ? "partial" : "skipped", reason };
   }
+}
+
+/** Facts that join families: load-balancer IP targets to their owners, interface addresses to endpoints and ECS services. */
+export function linkDiscovered(resources: Resource[]): void {
+  linkTargetIps(resources);
+  linkInterfaceAddresses(resources);
 }
 
 /** Load-balancer targets registered by IP become the resources holding those addresses (instances, awsvpc ECS tasks). */
