@@ -107,6 +107,8 @@ describe("collector CLI", () => {
       expect(status.stdout).toContain("everything acknowledged");
       expect(status.stdout).toContain("resources 17");
       expect(status.stdout).toContain("last seq 3");
+      expect(status.stdout).toMatch(/sent: seq 1 inventory \(\d+(\.\d)? kB\), seq 2 flows \([\d.]+ (B|kB)\), seq 3 heartbeat \([\d.]+ (B|kB)\)/);
+      expect(status.stdout).toContain("coverage: every call ok");
 
       // A second run summarizes no flow log twice and continues the numbering.
       const again = await cli(["run", "--once"], env);
@@ -115,7 +117,7 @@ describe("collector CLI", () => {
       expect(api.received.map((b) => b.seq)).toEqual([1, 2, 3, 4, 5]);
     });
 
-    it("run --once exits non-zero when a batch is refused, and status names it", async () => {
+    it("run --once exits non-zero when a batch is refused, and status names it (EC2 through AWS_ENDPOINT_URL_EC2)", async () => {
       const env = {
         PSG_STATE_DIR: join(dir, "state"),
         PSG_API_URL: api.url,
@@ -129,6 +131,8 @@ describe("collector CLI", () => {
       const res = await cli(["run", "--once"], env);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain("BATCH_TOO_LARGE");
+      // The SDK's per-service endpoint variable reached the local server: the collector does not override it.
+      expect(ec2.requests.some((r) => r.action === "DescribeVpcs" && r.status === 200)).toBe(true);
       const status = await cli(["status"], env);
       expect(status.stdout).toMatch(/rejected seq 1: BATCH_TOO_LARGE: body over limit/);
     });

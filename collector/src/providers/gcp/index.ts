@@ -51,8 +51,10 @@ export interface GcpDiscoveryOptions {
   log?: Logger;
 }
 
-export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "authClient" | "sqlAdminEndpoint" | "containerEndpoint">): GcpClients {
-  const settings: ClientOptions = { fallback: true };
+export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "authClient" | "sqlAdminEndpoint" | "containerEndpoint"> & { projectId?: string }): GcpClients {
+  // Naming a project stops Application Default Credentials from looking one up, which runs
+  // `gcloud config config-helper` when the CLI is installed (and writes ~/.config/gcloud).
+  const settings: ClientOptions = { fallback: true, ...(opts.projectId ? { projectId: opts.projectId } : {}) };
   if (opts.apiEndpoint) {
     const u = new URL(opts.apiEndpoint.includes("://") ? opts.apiEndpoint : `https://${opts.apiEndpoint}`);
     // The port must be its own option: one inside apiEndpoint is overridden by 443.
@@ -69,6 +71,7 @@ export function gcpClients(opts: Pick<GcpDiscoveryOptions, "apiEndpoint" | "auth
     globalForwardingRules: new GlobalForwardingRulesClient(settings),
     rest: gcpRest({
       ...(opts.authClient ? { authClient: opts.authClient } : {}),
+      ...(opts.projectId ? { projectId: opts.projectId } : {}),
       ...(opts.sqlAdminEndpoint ? { sqlAdminEndpoint: opts.sqlAdminEndpoint } : {}),
       ...(opts.containerEndpoint ? { containerEndpoint: opts.containerEndpoint } : {}),
     }),
@@ -132,7 +135,7 @@ async function withBackoff<T>(fn: () => Promise<T>, attempts: number, baseMs: nu
  */
 export async function discoverGcp(opts: GcpDiscoveryOptions): Promise<Inventory> {
   const families = opts.families ?? GCP_FAMILIES;
-  const clients = gcpClients(opts);
+  const clients = gcpClients({ ...opts, ...(opts.projects[0] ? { projectId: opts.projects[0] } : {}) });
   const started = Date.now();
   try {
     const perProject = await Promise.all(

@@ -11,6 +11,8 @@ export const CONTAINER_ENDPOINT = "https://container.googleapis.com";
 
 export interface GcpRestOptions {
   authClient?: AuthClient;
+  /** Any project the collector reads: saves Application Default Credentials from looking one up. */
+  projectId?: string;
   sqlAdminEndpoint?: string;
   containerEndpoint?: string;
 }
@@ -37,7 +39,7 @@ interface Requester {
 }
 
 export function gcpRest(opts: GcpRestOptions): GcpRest {
-  const client: Requester = (opts.authClient ?? new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"] })) as unknown as Requester;
+  const client: Requester = (opts.authClient ?? new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/cloud-platform"], ...(opts.projectId ? { projectId: opts.projectId } : {}) })) as unknown as Requester;
   const base = {
     sqladmin: withScheme(opts.sqlAdminEndpoint ?? SQLADMIN_ENDPOINT),
     container: withScheme(opts.containerEndpoint ?? CONTAINER_ENDPOINT),
