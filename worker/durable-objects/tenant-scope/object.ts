@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { buildNetworkModel, canReach, internetExposures, type NetworkModel } from "../../scope/reachability/index.js";
 import type { Override, ScopeDecision } from "../../scope/types.js";
 import { listDrift, recordOverrideEvent, resourceHistory } from "./drift.js";
+import { boundaryMap, type BoundaryMapFilter, type BoundaryMapGraph } from "./boundary-map.js";
 import { ensureEdgeScopes } from "./edge-scopes.js";
 import { mergeFlows } from "./flows.js";
 import { TenantGraph, type MergedEdgeRow } from "./graph.js";
@@ -158,6 +159,11 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
 
   async listResources(filter: SortedResourceFilter): Promise<Page<ResourceListItem>> {
     return listSortedResources(this.sql, filter);
+  }
+
+  /** The boundary map aggregated to at most `maxNodes` boxes (boundary-map.ts). */
+  async boundaryMap(filter: BoundaryMapFilter): Promise<BoundaryMapGraph> {
+    return boundaryMap(this.sql, filter);
   }
 
   /** Counts per scope over the last `days` days (trend.ts). */

@@ -3,7 +3,7 @@
  * so the page shows exactly the file an assessor downloads and can open anywhere.
  */
 import type { LaidOutMap } from "./layout.js";
-import type { MapGroup } from "./graph.js";
+import { mapHref, type MapGroup, type MapNode } from "./graph.js";
 
 const COLOR: Record<MapGroup, { ink: string; fill: string; line: string }> = {
   cde: { ink: "#b42318", fill: "#fdf1f0", line: "#e4a29b" },
@@ -38,6 +38,13 @@ export interface SvgOptions {
 
 const PAD = 16;
 const HEAD = 40;
+
+/** A resource opens its page; a folded box opens the map filtered to what it holds (drill-down). */
+function nodeHref(n: MapNode): string | null {
+  if (n.uid) return `/resources/${encodeURIComponent(n.uid)}`;
+  if (n.drill) return mapHref({ scopes: [n.drill.scope], account: n.drill.account ?? null, network: n.drill.network ?? null });
+  return null;
+}
 
 export function boundaryMapSvg(map: LaidOutMap, o: SvgOptions): string {
   const w = Math.max(map.width + PAD * 2, 480);
@@ -81,9 +88,10 @@ export function boundaryMapSvg(map: LaidOutMap, o: SvgOptions): string {
       `<text x="${p.x + 8}" y="${p.y + 16}" style="${FONT};font-size:12px;font-weight:600;fill:#17202b">${esc(clip(p.node.label, p.width, 6.9))}</text>`,
       `<text x="${p.x + 8}" y="${p.y + 30}" style="${FONT};font-size:10px;fill:#5b6776">${esc(clip(p.node.detail, p.width, 5.6))}</text>`,
     ].join("");
-    const title = `<title>${esc(p.node.uid ?? `${p.node.label} (${p.node.detail})`)}</title>`;
-    out.push(o.links && p.node.uid
-      ? `<a href="/resources/${encodeURIComponent(p.node.uid)}" data-node="${esc(p.node.id)}">${title}${body}</a>`
+    const title = `<title>${esc(p.node.uid ?? `${p.node.label} (${p.node.detail})${p.node.drill && o.links ? " — open to see them" : ""}`)}</title>`;
+    const href = o.links ? nodeHref(p.node) : null;
+    out.push(href
+      ? `<a href="${esc(href)}" data-node="${esc(p.node.id)}">${title}${body}</a>`
       : `<g data-node="${esc(p.node.id)}">${title}${body}</g>`);
   }
   out.push(`</g></svg>`);

@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
       crossing: view.map.edges.filter((e) => e.crossesCde).length,
       shown: view.map.shown,
       folded: view.map.folded,
-      truncated: view.truncated,
+      levels: view.map.levels,
       total: view.summary.resources.total,
       accounts: view.summary.byProviderAccount.map((a) => ({ provider: a.provider, account: a.account })),
     };
