@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { parseLogFormat } from "./flowlogs/aws-formats.js";
 
 /**
  * Configuration comes from the environment, with CLI flags taking precedence. AWS access
@@ -36,14 +37,27 @@ const EnvSchema = z.object({
   PSG_GCP_API_ENDPOINT: z.string().min(1).optional(),
   PSG_GCP_SQLADMIN_ENDPOINT: z.string().min(1).optional(),
   PSG_GCP_CONTAINER_ENDPOINT: z.string().min(1).optional(),
+  // Flow logs where the clouds keep them.
+  PSG_AWS_FLOWLOG_S3: commaList,
+  PSG_AWS_FLOWLOG_CLOUDWATCH: commaList,
+  PSG_AWS_FLOWLOG_FORMAT: z.string().min(1).optional(),
+  PSG_AZURE_FLOWLOG_STORAGE: commaList,
+  PSG_AZURE_FLOWLOG_CONNECTION_STRING: z.string().min(1).optional(),
+  PSG_GCP_FLOWLOG_PROJECTS: commaList,
+  PSG_GCP_LOGGING_ENDPOINT: z.url().optional(),
+  PSG_FLOWLOG_SINCE_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
+  PSG_FLOWLOG_LOOKBACK_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(20),
 });
+
+const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export const CollectorConfig = z.object({
   apiUrl: z.url().optional(),
   stateDir: z.string().min(1),
   enrollToken: z.string().optional(),
   name: z.string().optional(),
-  awsRegions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "not an AWS region name")),
+  awsRegions: z.array(z.string().regex(AWS_REGION_NAME, "not an AWS region name")),
   awsAccountId: z.string().optional(),
   flowLogPaths: z.array(z.string().min(1)),
   intervalSeconds: z.number().int().min(10),
@@ -59,11 +73,26 @@ export const CollectorConfig = z.object({
   azureArmEndpoint: z.url().optional(),
   azureAuthorityHost: z.url().optional(),
   azureTokenScope: z.string().optional(),
-  gcpProjects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "not a GCP project id")),
+  gcpProjects: z.array(z.string().regex(GCP_PROJECT, "not a GCP project id")),
   gcpApiEndpoint: z.string().optional(),
   /** Cloud SQL Admin and GKE endpoints (private / restricted Google access, PSC, a test server). */
   gcpSqlAdminEndpoint: z.string().optional(),
   gcpContainerEndpoint: z.string().optional(),
+  /** S3 locations of VPC/TGW flow logs: s3://bucket/prefix. */
+  flowLogS3: z.array(z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/, "not an S3 location (s3://bucket/prefix)")),
+  /** CloudWatch Logs groups holding flow logs, each in its region. */
+  flowLogCloudWatch: z.array(z.object({ logGroup: z.string().regex(/^[\w./#-]{1,512}$/, "not a log group name"), region: z.string().regex(AWS_REGION_NAME, "not an AWS region name") })),
+  /** The custom LogFormat of the CloudWatch flow logs (field names); default v2 and TGW v6 need none. */
+  flowLogFormat: z.array(z.string()).optional(),
+  /** Storage accounts (blob endpoints) Network Watcher writes NSG/VNet flow logs to. */
+  azureFlowLogStorage: z.array(z.url().regex(/^https:\/\//, "must be an https blob endpoint")),
+  azureFlowLogConnectionString: z.string().regex(/(^|;)(AccountName|BlobEndpoint)=/, "a storage connection string names AccountName or BlobEndpoint").optional(),
+  gcpFlowLogProjects: z.array(z.string().regex(GCP_PROJECT, "not a GCP project id")),
+  gcpLoggingEndpoint: z.url().optional(),
+  /** A source never read before is read from this many hours back (not its whole history). */
+  flowLogSinceHours: z.number().min(0),
+  /** How late a CloudWatch event or Logging entry may arrive and still be read once. */
+  flowLogLookbackMinutes: z.number().int().min(0),
 });
 export type CollectorConfig = z.infer<typeof CollectorConfig>;
 
@@ -116,6 +145,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     gcpApiEndpoint: e.PSG_GCP_API_ENDPOINT,
     gcpSqlAdminEndpoint: e.PSG_GCP_SQLADMIN_ENDPOINT,
     gcpContainerEndpoint: e.PSG_GCP_CONTAINER_ENDPOINT,
+    flowLogS3: [...new Set(e.PSG_AWS_FLOWLOG_S3)],
+    flowLogCloudWatch: cloudWatchGroups(e.PSG_AWS_FLOWLOG_CLOUDWATCH, regions[0]),
+    flowLogFormat: e.PSG_AWS_FLOWLOG_FORMAT ? logFormat(e.PSG_AWS_FLOWLOG_FORMAT) : undefined,
+    azureFlowLogStorage: [...new Set(e.PSG_AZURE_FLOWLOG_STORAGE)],
+    azureFlowLogConnectionString: e.PSG_AZURE_FLOWLOG_CONNECTION_STRING,
+    gcpFlowLogProjects: [...new Set(e.PSG_GCP_FLOWLOG_PROJECTS)],
+    gcpLoggingEndpoint: e.PSG_GCP_LOGGING_ENDPOINT,
+    flowLogSinceHours: e.PSG_FLOWLOG_SINCE_HOURS,
+    flowLogLookbackMinutes: e.PSG_FLOWLOG_LOOKBACK_MINUTES,
   };
   const result = CollectorConfig.safeParse(candidate);
   if (!result.success) throw new ConfigError(formatIssues(result.error));
@@ -124,6 +162,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (c.providers.includes("gcp") && c.gcpProjects.length === 0) throw new ConfigError("PSG_GCP_PROJECTS: required when PSG_PROVIDERS includes gcp");
   if (c.providers.includes("aws") && c.awsRegions.length === 0 && e.PSG_PROVIDERS.length > 0) throw new ConfigError("PSG_AWS_REGIONS: required when PSG_PROVIDERS includes aws (or set AWS_REGION)");
   return c;
+}
+
+/** `group` or `group@region` (log group names cannot contain "@"); without a region, the collector's first. */
+function cloudWatchGroups(entries: string[], defaultRegion: string | undefined): Array<{ logGroup: string; region: string }> {
+  return entries.map((entry) => {
+    const [logGroup, region] = entry.split("@") as [string, string | undefined];
+    const r = region ?? defaultRegion;
+    if (!r) throw new ConfigError(`PSG_AWS_FLOWLOG_CLOUDWATCH: log group ${logGroup} needs a region (${logGroup}@us-east-1, or set PSG_AWS_REGIONS / AWS_REGION)`);
+    return { logGroup, region: r };
+  });
+}
+
+function logFormat(format: string): string[] {
+  try {
+    return parseLogFormat(format);
+  } catch (err) {
+    throw new ConfigError(`PSG_AWS_FLOWLOG_FORMAT: ${(err as Error).message}`);
+  }
+}
+
+/** True when flow logs are to be read from any cloud location (not only files). */
+export function hasRemoteFlowLogs(c: CollectorConfig): boolean {
+  return c.flowLogS3.length + c.flowLogCloudWatch.length + c.azureFlowLogStorage.length + c.gcpFlowLogProjects.length > 0 || !!c.azureFlowLogConnectionString;
 }
 
 /** Without PSG_PROVIDERS: AWS when a region is known (the original behaviour), Azure and GCP when their scopes are set. */

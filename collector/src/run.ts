@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
 import type { Coverage } from "../../contract/index.js";
-import type { CollectorConfig } from "./config.js";
+import { type CollectorConfig, hasRemoteFlowLogs } from "./config.js";
 import { flowsBatches, inventoryParts } from "./emit/batcher.js";
 import { type DrainResult, type EnqueuedBatch, Outbox } from "./emit/outbox.js";
 import { RetryingTransport } from "./emit/retrying-transport.js";
@@ -10,6 +10,7 @@ import { Spool } from "./emit/spool.js";
 import { HttpTransport, type Transport } from "./emit/transport.js";
 import { type Checkpoints, readFlowLogs } from "./flowlogs/files.js";
 import { ipToUid } from "./flowlogs/ip-map.js";
+import { type RemoteCheckpoints, type RemoteFlowLogOptions, readRemoteFlowLogs } from "./flowlogs/remote.js";
 import { FlowSummary } from "./flowlogs/summarize.js";
 import type { Logger } from "./log.js";
 import { discoverAwsAccounts } from "./providers/aws/accounts.js";
@@ -31,6 +32,8 @@ export interface RunDeps {
   azureOptions?: Partial<AzureDiscoveryOptions>;
   /** Extra GCP settings (tests: an auth client for a local Compute server). */
   gcpOptions?: Partial<GcpDiscoveryOptions>;
+  /** Extra settings for reading flow logs from the clouds (tests: Azure storage credential/TLS, a GCP auth client). */
+  flowLogOptions?: Pick<RemoteFlowLogOptions, "azureCredential" | "azureStorageOptions" | "gcpAuthClient" | "now">;
   /** Replace the HTTP transport (tests). */
   transport?: Transport;
   sleep?: (ms: number) => Promise<void>;
@@ -53,10 +56,13 @@ export interface CycleReport {
   halted?: DrainResult["halted"];
   /** Coverage entries that were not ok: what was skipped and why. */
   skipped: Coverage[];
+  /** Each flow-log source in the clouds this cycle: read whole (ok), partly, or not at all, and why. */
+  flowSources?: Coverage[];
 }
 
 export const LAST_RUN_FILE = "last-run.json";
 const CHECKPOINT_FILE = "flowlog-checkpoints.json";
+const SOURCES_CHECKPOINT_FILE = "flowlog-sources.json";
 
 /**
  * One cycle: resend what an earlier run left in the spool, discover, spool the scan,
@@ -123,24 +129,7 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     log.warn("no cloud configured (PSG_AWS_REGIONS or AWS_REGION, PSG_AZURE_SUBSCRIPTIONS, PSG_GCP_PROJECTS): skipping discovery");
   }
 
-  if (config.flowLogPaths.length > 0) {
-    const checkpointPath = join(config.stateDir, CHECKPOINT_FILE);
-    const previous = (await readJson<Checkpoints>(checkpointPath)) ?? {};
-    const summary = new FlowSummary();
-    try {
-      const read = await readFlowLogs(config.flowLogPaths, summary, previous, log);
-      const { edges, invalid } = summary.toEdges(inventory ? ipToUid(inventory.resources) : undefined);
-      report.counts.edges = edges.length;
-      report.counts.flowRecords = read.stats.records;
-      log.info("flow logs summarized", { files: read.files, ...read.stats, edges: edges.length, invalidAddresses: invalid });
-      const source = read.sources.length === 1 ? read.sources[0] : read.sources.length > 1 ? `${read.sources.length} files under ${config.flowLogPaths.join(",")}` : undefined;
-      for (const draft of flowsBatches(edges, source)) report.batches.push(await outbox.enqueue(draft));
-      // Only now that the edges are on disk is the input marked as read.
-      await writeFileAtomic(checkpointPath, JSON.stringify(read.checkpoints));
-    } catch (err) {
-      log.error("reading flow logs failed", { error: err as Error, paths: config.flowLogPaths });
-    }
-  }
+  if (config.flowLogPaths.length > 0 || hasRemoteFlowLogs(config)) await summarizeFlowLogs(deps, report, outbox, inventory);
 
   absorb(await outbox.drain(transport));
   const pendingNow = (await spool.list()).length;
@@ -164,6 +153,49 @@ export async function runCycle(deps: RunDeps): Promise<CycleReport> {
     ...report.counts,
   });
   return report;
+}
+
+/**
+ * Summarizes new flow-log records from files and from the clouds' own stores into one set
+ * of edges, spools them, and only then saves where each source got to: a crash before that
+ * re-reads the same records, never loses or doubles them.
+ */
+async function summarizeFlowLogs(deps: RunDeps, report: CycleReport, outbox: Outbox, inventory: Inventory | undefined): Promise<void> {
+  const { config, log } = deps;
+  const checkpointPath = join(config.stateDir, CHECKPOINT_FILE);
+  const sourcesPath = join(config.stateDir, SOURCES_CHECKPOINT_FILE);
+  const summary = new FlowSummary();
+  try {
+    const previous = (await readJson<Checkpoints>(checkpointPath)) ?? {};
+    const read = config.flowLogPaths.length > 0 ? await readFlowLogs(config.flowLogPaths, summary, previous, log) : undefined;
+    const remote = hasRemoteFlowLogs(config)
+      ? await readRemoteFlowLogs({
+          config,
+          sink: summary,
+          previous: (await readJson<RemoteCheckpoints>(sourcesPath)) ?? {},
+          log,
+          ...(deps.awsClientConfig ? { awsClientConfig: deps.awsClientConfig as RemoteFlowLogOptions["awsClientConfig"] } : {}),
+          ...deps.flowLogOptions,
+        })
+      : undefined;
+    const { edges, invalid } = summary.toEdges(inventory ? ipToUid(inventory.resources) : undefined);
+    const records = (read?.stats.records ?? 0) + (remote?.reads.reduce((n, r) => n + r.stats.records, 0) ?? 0);
+    report.counts.edges = edges.length;
+    report.counts.flowRecords = records;
+    if (remote) {
+      report.flowSources = remote.reads.map((r) => r.coverage);
+      report.skipped.push(...report.flowSources.filter((c) => c.status !== "ok"));
+    }
+    log.info("flow logs summarized", { files: read?.files ?? 0, sources: remote?.reads.length ?? 0, records, edges: edges.length, invalidAddresses: invalid });
+    const names = [...(read?.sources ?? []), ...(remote?.reads.filter((r) => r.units > 0).map((r) => r.source) ?? [])];
+    const source = names.length === 1 ? names[0] : names.length > 1 ? `${names.length} sources: ${names.join(", ")}`.slice(0, 1024) : undefined;
+    for (const draft of flowsBatches(edges, source)) report.batches.push(await outbox.enqueue(draft));
+    // Only now that the edges are on disk is the input marked as read.
+    if (read) await writeFileAtomic(checkpointPath, JSON.stringify(read.checkpoints));
+    if (remote) await writeFileAtomic(sourcesPath, JSON.stringify(remote.checkpoints));
+  } catch (err) {
+    log.error("reading flow logs failed", { error: err as Error, paths: config.flowLogPaths });
+  }
 }
 
 /**

@@ -1,0 +1,129 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { StoragePipelineOptions } from "@azure/storage-blob";
+import type { AuthClient } from "google-auth-library";
+import type { CollectorConfig } from "../config.js";
+import type { Logger } from "../log.js";
+import type { FlowSink } from "./aws-vpc.js";
+import type { AzureBlobsCheckpoint } from "./azure-blobs.js";
+import type { CloudWatchCheckpoint } from "./cloudwatch.js";
+import type { GcpLoggingCheckpoint } from "./gcp-logging.js";
+import type { S3Checkpoint } from "./s3.js";
+import { emptyStats } from "./tuples.js";
+import { errorLine, type SourceRead, sourceCoverage } from "./sources.js";
+
+/** Where each remote source got to, saved beside the file checkpoints once the edges are spooled. */
+export interface RemoteCheckpoints {
+  s3?: Record<string, S3Checkpoint>;
+  cloudwatch?: Record<string, CloudWatchCheckpoint>;
+  azure?: Record<string, AzureBlobsCheckpoint>;
+  gcp?: Record<string, GcpLoggingCheckpoint>;
+}
+
+export interface RemoteFlowLogOptions {
+  config: CollectorConfig;
+  sink: FlowSink;
+  previous: RemoteCheckpoints;
+  log?: Logger;
+  now?: number;
+  /** Extra AWS client settings (tests: endpoint + credentials). */
+  awsClientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** The Azure credential for storage accounts named by URL (default: the collector's Azure credential chain). */
+  azureCredential?: TokenCredential;
+  azureStorageOptions?: StoragePipelineOptions;
+  /** Default: Application Default Credentials with the logging.read scope. */
+  gcpAuthClient?: AuthClient;
+}
+
+/**
+ * Reads every configured cloud location into the one sink, one source after another (each
+ * cloud's SDK loads only when it has a source). A source that cannot be reached at all is
+ * reported `skipped` with the reason and keeps its checkpoint.
+ */
+export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ reads: Array<SourceRead<unknown>>; checkpoints: RemoteCheckpoints }> {
+  const { config: c, log, sink } = opts;
+  const since = (opts.now ?? Date.now()) - c.flowLogSinceHours * 3_600_000;
+  const lookbackMs = c.flowLogLookbackMinutes * 60_000;
+  const prev = opts.previous;
+  const cp: RemoteCheckpoints = { s3: { ...prev.s3 }, cloudwatch: { ...prev.cloudwatch }, azure: { ...prev.azure }, gcp: { ...prev.gcp } };
+  const reads: Array<SourceRead<unknown>> = [];
+  const aws = { ...(opts.awsClientConfig ?? {}), maxAttempts: c.awsMaxAttempts };
+
+  if (c.flowLogS3.length > 0) {
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    const { readS3FlowLogs } = await import("./s3.js");
+    const client = new S3Client({ region: c.awsRegions[0] ?? "us-east-1", followRegionRedirects: true, ...(aws.endpoint ? { forcePathStyle: true } : {}), ...aws });
+    for (const uri of c.flowLogS3) {
+      const r = await readS3FlowLogs({ uri, client, sink, previous: prev.s3?.[uri], since, ...(log ? { log } : {}) });
+      cp.s3![uri] = r.checkpoint;
+      reads.push(r);
+    }
+  }
+  if (c.flowLogCloudWatch.length > 0) {
+    const { CloudWatchLogsClient } = await import("@aws-sdk/client-cloudwatch-logs");
+    const { readCloudWatchFlowLogs } = await import("./cloudwatch.js");
+    const clients = new Map<string, InstanceType<typeof CloudWatchLogsClient>>();
+    for (const { logGroup, region } of c.flowLogCloudWatch) {
+      const key = `${region}:${logGroup}`;
+      const client = clients.get(region) ?? new CloudWatchLogsClient({ region, ...aws });
+      clients.set(region, client);
+      const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(c.flowLogFormat ? { fields: c.flowLogFormat } : {}), ...(log ? { log } : {}) });
+      cp.cloudwatch![key] = r.checkpoint;
+      reads.push(r);
+    }
+  }
+  const azureAccounts: Array<{ account: string; connectionString?: string }> = [
+    ...c.azureFlowLogStorage.map((account) => ({ account })),
+    ...(c.azureFlowLogConnectionString ? [{ account: connectionStringEndpoint(c.azureFlowLogConnectionString), connectionString: c.azureFlowLogConnectionString }] : []),
+  ];
+  if (azureAccounts.length > 0) {
+    const { BlobServiceClient } = await import("@azure/storage-blob");
+    const { readAzureFlowLogBlobs } = await import("./azure-blobs.js");
+    let credential = opts.azureCredential;
+    for (const { account, connectionString } of azureAccounts) {
+      try {
+        if (!connectionString && !credential) {
+          const { azureCredential } = await import("../providers/azure/index.js");
+          credential = azureCredential(c.azureAuthorityHost ? { authorityHost: c.azureAuthorityHost } : {});
+        }
+        const service = connectionString ? BlobServiceClient.fromConnectionString(connectionString, opts.azureStorageOptions) : new BlobServiceClient(account, credential, opts.azureStorageOptions);
+        const r = await readAzureFlowLogBlobs({ account, service, sink, previous: prev.azure?.[account], since, ...(log ? { log } : {}) });
+        cp.azure![account] = r.checkpoint;
+        reads.push(r);
+      } catch (err) {
+        reads.push(unreachable("azure", account, "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", err, prev.azure?.[account]));
+      }
+    }
+  }
+  if (c.gcpFlowLogProjects.length > 0) {
+    const { readGcpFlowLogEntries } = await import("./gcp-logging.js");
+    let authClient = opts.gcpAuthClient;
+    for (const project of c.gcpFlowLogProjects) {
+      try {
+        if (!authClient) {
+          const { GoogleAuth } = await import("google-auth-library");
+          authClient = (await new GoogleAuth({ scopes: ["https://www.googleapis.com/auth/logging.read"] }).getClient()) as AuthClient;
+        }
+        const r = await readGcpFlowLogEntries({ project, ...(c.gcpLoggingEndpoint ? { endpoint: c.gcpLoggingEndpoint } : {}), authClient, sink, previous: prev.gcp?.[project], since, lookbackMs, ...(log ? { log } : {}) });
+        cp.gcp![project] = r.checkpoint;
+        reads.push(r);
+      } catch (err) {
+        reads.push(unreachable("gcp", project, "logging.logEntries.list", err, prev.gcp?.[project]));
+      }
+    }
+  }
+  for (const r of reads) if (r.coverage.status !== "ok") log?.warn("flow-log source not read whole", { source: r.source, status: r.coverage.status, reason: r.coverage.reason });
+  return { reads, checkpoints: cp };
+}
+
+/** A source whose client could not even be made (no credential): skipped, checkpoint kept. */
+function unreachable(provider: "azure" | "gcp", account: string, service: string, err: unknown, previous: unknown): SourceRead<unknown> {
+  return { source: account, stats: emptyStats(), units: 0, coverage: sourceCoverage(provider, account, "", service, [errorLine(err)], 0, 1), checkpoint: previous };
+}
+
+/** The blob endpoint a connection string names (BlobEndpoint=, else the account's public one). */
+export function connectionStringEndpoint(cs: string): string {
+  const parts = Object.fromEntries(cs.split(";").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+  if (parts.BlobEndpoint) return parts.BlobEndpoint.replace(/\/+$/, "");
+  if (parts.AccountName) return `https://${parts.AccountName}.blob.${parts.EndpointSuffix ?? "core.windows.net"}`;
+  throw new Error("PSG_AZURE_FLOWLOG_CONNECTION_STRING: names neither BlobEndpoint nor AccountName");
+}
