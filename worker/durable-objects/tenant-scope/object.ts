@@ -45,6 +45,8 @@ import { listViolations, setViolationStatus } from "./violations.js";
 
 /** Live messages carry at most this many items; `total` says how many there were. */
 const LIVE_ITEMS = 100;
+/** Synchronous work longer than this ends with one event-loop turn (see `settle`). */
+const SETTLE_AFTER_MS = 1_000;
 
 /**
  * One tenant's scope graph (DESIGN §9): resources, rules, routes, flow edges, decisions and
@@ -92,7 +94,9 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       .one().n;
     if (applied > 0) {
       const scan = batch.kind === "inventory" ? this.scanProgress(collectorId, batch.scanId) : undefined;
-      return { outcome: "duplicate", kind: batch.kind, ...(scan ? { scan } : {}), classified: this.retryClassification(now, "recovery") };
+      const classified = this.retryClassification(now, "recovery");
+      await this.settle(now);
+      return { outcome: "duplicate", kind: batch.kind, ...(scan ? { scan } : {}), classified };
     }
 
     let result: ApplyBatchResult | undefined;
@@ -150,6 +154,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     }
     const cause: DriftCause = batch.kind === "flows" ? "flows" : batch.kind === "inventory" ? "scan" : "recovery";
     if (result.outcome === "applied") result.classified = this.retryClassification(now, cause);
+    await this.settle(now);
     return result;
   }
 
@@ -204,6 +209,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     });
     this.graph?.setOverride(override);
     this.lastClassification = this.classify(now, "override");
+    await this.settle(now);
     await this.scheduleOverrideExpiry();
     return reads.getResource(this.sql, input.uid, 0)?.decision ?? null;
   }
@@ -219,13 +225,16 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     });
     this.graph?.removeOverride(uid);
     this.lastClassification = this.classify(now, "override");
+    await this.settle(now);
     await this.scheduleOverrideExpiry();
     return true;
   }
 
   /** Overrides stop winning when they expire; reclassify then rather than at the next batch. */
   override async alarm(): Promise<void> {
-    this.lastClassification = this.classify(Date.now(), "expiry");
+    const now = Date.now();
+    this.lastClassification = this.classify(now, "expiry");
+    await this.settle(now);
     await this.scheduleOverrideExpiry();
   }
 
@@ -394,6 +403,19 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       console.error(JSON.stringify({ level: "error", msg: "classification failed", error: String(err) }));
       return false;
     }
+  }
+
+  /**
+   * After long synchronous work, lets the event loop turn once before the request ends.
+   * workerd evicts an object 10 s after its last request ends, timed from the event loop's
+   * clock, which stands still while JavaScript runs: a request with ≥ 10 s of synchronous work
+   * (a graph reload and full classification of a large tenant on a busy machine) left the
+   * object evicted the moment it ended, so the next batch reloaded the graph, ran as long,
+   * and the object never stayed (docs/performance.md). One timer turn moves the clock on.
+   * Where Date.now() does not advance during synchronous work (deployed Workers), this never waits.
+   */
+  private async settle(since: number): Promise<void> {
+    if (Date.now() - since >= SETTLE_AFTER_MS) await scheduler.wait(1);
   }
 
   private async scheduleOverrideExpiry(): Promise<void> {
