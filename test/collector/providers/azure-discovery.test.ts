@@ -36,7 +36,7 @@ const cov = (inv: { coverage: Coverage[] }, sub: string, service: string) => inv
 
 describe("Azure discovery against a local ARM server", () => {
   it("reads both subscriptions through nextLink pages into valid, linked contract objects", async () => {
-    const { inv, server } = await discoverLocal();
+    const { inv, server, log } = await discoverLocal();
     for (const r of inv.resources) Resource.parse(r);
     for (const r of inv.rules) Rule.parse(r);
     for (const r of inv.routes) Route.parse(r);
@@ -47,6 +47,9 @@ describe("Azure discovery against a local ARM server", () => {
     expect(inv.resources.filter((r) => r.account === SUB_B && r.kind === "security_group")).toHaveLength(5);
     expect(inv.coverage.every((c) => c.status === "ok")).toBe(true);
     expect(inv.coverage).toHaveLength(24);
+    // Progress: one JSON line per finished list here (the logger throttles them in production), ending at 24/24.
+    const progress = log.lines.filter((l) => l.msg === "progress" && l.task === "azure-discovery");
+    expect(progress.at(-1)).toMatchObject({ level: "info", lists: "24/24" });
 
     const vm = inv.resources.find((r) => r.uid === uid(ids.vm));
     expect(vm).toMatchObject({

@@ -32,12 +32,13 @@ const cov = (inv: { coverage: Coverage[] }, project: string, service: string) =>
 
 describe("GCP discovery against a local Compute API server", () => {
   it("reads both projects through pageToken pages and aggregated lists into valid, linked contract objects", async () => {
-    const { inv, server } = await discoverLocal();
+    const { inv, server, log } = await discoverLocal();
     for (const r of inv.resources) Resource.parse(r);
     for (const r of inv.rules) Rule.parse(r);
     for (const r of inv.routes) Route.parse(r);
     for (const c of inv.coverage) Coverage.parse(c);
     expect(inv.coverage).toHaveLength(18);
+    expect(log.lines.filter((l) => l.msg === "progress" && l.task === "gcp-discovery").at(-1)).toMatchObject({ level: "info", lists: "18/18" });
     expect(inv.coverage.every((c) => c.status === "ok")).toBe(true);
     expect(server.requests.filter((r) => r.path.endsWith("/global/routes")).length).toBeGreaterThanOrEqual(4);
     expect(inv.routes.filter((r) => r.tableUid === `${gids.svcVpc}#routes`)).toHaveLength(5);

@@ -128,6 +128,8 @@ export async function discoverAzure(opts: AzureDiscoveryOptions): Promise<Invent
   const families = opts.families ?? AZURE_FAMILIES;
   const credential = opts.credential ?? azureCredential(opts);
   const started = Date.now();
+  // One throttled progress line with running counts: a large tenant takes minutes.
+  const progress = { calls: opts.subscriptions.length * families.length, done: 0, items: 0 };
   const perSubscription = await Promise.all(
     opts.subscriptions.map(async (subscription) => {
       const clients = azureClients(subscription, credential, opts);
@@ -135,7 +137,12 @@ export async function discoverAzure(opts: AzureDiscoveryOptions): Promise<Invent
       const reads = await Promise.all(
         families.map(async (family) => ({
           family,
-          read: await readList(() => family.get(clients), (err) => withNeededPermissions(describeAzureError(err), family), { provider: "azure", subscription, family: family.name }, opts.log),
+          read: await readList(() => family.get(clients), (err) => withNeededPermissions(describeAzureError(err), family), { provider: "azure", subscription, family: family.name }, opts.log).then((read) => {
+            progress.done++;
+            progress.items += read.items.length;
+            opts.log?.progress("azure-discovery", { lists: `${progress.done}/${progress.calls}`, items: progress.items, seconds: (Date.now() - started) / 1000 });
+            return read;
+          }),
         })),
       );
       for (const { family, read } of reads) {

@@ -137,6 +137,8 @@ export async function discoverGcp(opts: GcpDiscoveryOptions): Promise<Inventory>
   const families = opts.families ?? GCP_FAMILIES;
   const clients = gcpClients({ ...opts, ...(opts.projects[0] ? { projectId: opts.projects[0] } : {}) });
   const started = Date.now();
+  // One throttled progress line with running counts: a large organisation takes minutes.
+  const progress = { calls: opts.projects.length * families.length, done: 0, items: 0 };
   try {
     const perProject = await Promise.all(
       opts.projects.map(async (project) => {
@@ -149,7 +151,12 @@ export async function discoverGcp(opts: GcpDiscoveryOptions): Promise<Inventory>
               describeGcpError,
               { provider: "gcp", project, family: family.name },
               opts.log,
-            ),
+            ).then((read) => {
+              progress.done++;
+              progress.items += read.items.length;
+              opts.log?.progress("gcp-discovery", { lists: `${progress.done}/${progress.calls}`, items: progress.items, seconds: (Date.now() - started) / 1000 });
+              return read;
+            }),
           })),
         );
         for (const { family, read } of reads) {
