@@ -10,7 +10,7 @@ import { benchDiscovery } from "./discovery.js";
 import { benchDurableObject, printDurableObjectBench } from "./durable-object.js";
 import { benchEvidence } from "./evidence.js";
 import { benchFlowlogs } from "./flowlogs.js";
-import { benchWeb, printWebBench } from "./web.js";
+import { benchWeb, printWebBench, WEB_BENCH_SIZES } from "./web.js";
 
 const only = process.argv[2];
 const line = (label: string, value: string, target: string) => process.stdout.write(`${label.padEnd(58)} ${value.padStart(16)}   target ${target}\n`);
@@ -64,5 +64,5 @@ if (!only || only === "evidence") {
 
 if (!only || only === "web") {
   process.stdout.write("\n# Web app (wrangler dev for API and web worker, real Chromium; time to interactive = navigation start → hydrated)\n");
-  printWebBench(await benchWeb({ resources: 10_000, edges: 200_000 }), line);
+  for (const size of WEB_BENCH_SIZES) printWebBench(await benchWeb(size), line);
 }

@@ -8,7 +8,7 @@
  * queries those pages make (through the API's public URL with the session as bearer).
  *
  *   npx tsx bench/web.ts [resources] [edges]          default 10,000 + 200,000
- *   npm run bench -- web
+ *   npm run bench -- web                              every size in WEB_BENCH_SIZES (10k and 100k)
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -24,6 +24,32 @@ import { buildTenant } from "./classify.js";
 
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 const progress = (msg: string) => process.stderr.write(`  [web-bench] ${msg}\n`);
+
+/** DESIGN §7 and issue 6: time to interactive at 10,000 and 100,000 resources; API p95 on the 100,000-resource tenant. */
+export const WEB_BENCH_SIZES = [
+  { resources: 10_000, edges: 200_000 },
+  { resources: 100_000, edges: 1_000_000 },
+] as const;
+
+/** The pages timed in Chromium: what issue 6 names (overview, inventory, map) and the violations page. */
+const PAGES = [
+  ["overview /", "/"],
+  ["inventory /inventory (100 rows, by name)", "/inventory"],
+  ["inventory /inventory?limit=500", "/inventory?limit=500"],
+  ["inventory sorted by scope, searched", "/inventory?sort=scope&q=web"],
+  ["boundary map /map", "/map"],
+  ["violations /violations", "/violations"],
+] as const;
+
+/** The queries those pages make (overview, inventory in each sort, map, violations, drift). */
+const API_PATHS = [
+  "/v1/scope/summary", "/v1/scope/trend?days=90", "/v1/collectors", "/v1/violations?status=open&limit=5", "/v1/drift?limit=8",
+  "/v1/resources?limit=100", "/v1/resources?limit=500", "/v1/resources?scope=cde&limit=500",
+  "/v1/resources?sort=name&limit=100", "/v1/resources?sort=name&dir=desc&limit=100", "/v1/resources?sort=scope&limit=100", "/v1/resources?sort=confidence&dir=desc&limit=100",
+  "/v1/resources?sort=kind&limit=100", "/v1/resources?sort=account&limit=100", "/v1/resources?sort=name&q=web&limit=100", "/v1/resources?sort=name&scope=cde&limit=100",
+  "/v1/scope/map?maxNodes=200", "/v1/scope/map?scope=cde&maxNodes=200",
+  "/v1/flows?srcScope=cde&action=accept&limit=500", "/v1/violations?status=open&limit=50", "/v1/drift?limit=100", "/v1/users", "/v1/api-keys",
+];
 
 export interface Figure { label: string; p50: number; p95: number; n: number }
 export interface WebBenchResult { resources: number; edges: number; seedSeconds: number; tti: Figure[]; api: Figure[] }
@@ -112,7 +138,7 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
     const page = await context.newPage();
     page.setDefaultTimeout(180_000);
     const tti: Figure[] = [];
-    for (const [label, path] of [["overview /", "/"], ["inventory /inventory (100 rows)", "/inventory"], ["inventory /inventory?limit=500", "/inventory?limit=500"], ["boundary map /map", "/map"], ["violations /violations", "/violations"]] as const) {
+    for (const [label, path] of PAGES) {
       await page.goto(`${web.url}${path}`); // warm: the object loads, the bundle is cached like a returning user's
       const times: number[] = [];
       for (let k = 0; k < navigations; k++) {
@@ -125,12 +151,7 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
     }
 
     const apiFigures: Figure[] = [];
-    const paths = [
-      "/v1/scope/summary", "/v1/collectors", "/v1/violations?status=open&limit=5", "/v1/drift?limit=8",
-      "/v1/resources?limit=100", "/v1/resources?limit=500", "/v1/resources?scope=cde&limit=500",
-      "/v1/flows?srcScope=cde&action=accept&limit=500", "/v1/violations?status=open&limit=50", "/v1/drift?limit=100", "/v1/users",
-    ];
-    for (const path of paths) {
+    for (const path of API_PATHS) {
       const get = async () => {
         const s = performance.now();
         const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${signup.token}` } });
