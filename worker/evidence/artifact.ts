@@ -53,8 +53,22 @@ export async function sealArtifact(artifact: Artifact, signingKey: CryptoKey): P
 const encoder = new TextEncoder();
 const B64URL = encoder.encode("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-/** Writes `src` as unpadded base64url ASCII into `out` at `at`; returns the end offset. */
-function base64UrlInto(src: Uint8Array, out: Uint8Array, at: number): number {
+/**
+ * The runtime's own base64url when it has one: workerd has `Uint8Array.prototype.toBase64`,
+ * Node (the bench, the CLI) has Buffer. Several times faster than a JS loop on 20 MB.
+ */
+const nativeBase64Url: ((b: Uint8Array) => string) | undefined = (() => {
+  if (typeof (Uint8Array.prototype as { toBase64?: unknown }).toBase64 === "function") {
+    return (b: Uint8Array) => (b as unknown as { toBase64(o: { alphabet: string; omitPadding: boolean }): string }).toBase64({ alphabet: "base64url", omitPadding: true });
+  }
+  const buffer = (globalThis as unknown as { Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): { toString(encoding: string): string } } }).Buffer;
+  if (typeof buffer?.from === "function") return (b: Uint8Array) => buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64url");
+  return undefined;
+})();
+
+/** Writes `src` as unpadded base64url ASCII into `out` at `at`; returns the end offset. `native: null` forces the JS loop. */
+export function base64UrlInto(src: Uint8Array, out: Uint8Array, at: number, native: ((b: Uint8Array) => string) | null = nativeBase64Url ?? null): number {
+  if (native) return at + encoder.encodeInto(native(src), out.subarray(at)).written;
   const n = src.length;
   const full = n - (n % 3);
   let o = at;

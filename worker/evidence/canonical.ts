@@ -66,26 +66,32 @@ const isIndexKey = (k: string) => {
  * The value with every object's keys in JCS order, copying only what is out of order: an
  * object whose keys are already sorted and whose children need nothing is returned as is, so
  * a body built with sorted keys (the scope snapshot's resources) costs one walk and no copies.
- * Each child is visited once; a copy reuses the children already computed.
+ * Each child is visited once; a copy reuses the children already computed. `copies` holds each
+ * copy by its original, so an object that appears many times (the object's shared no-path
+ * reason: one parsed copy per page for hundreds of resources) is reordered once.
  */
-function jcsOrdered(v: unknown): unknown {
+function jcsOrdered(v: unknown, copies: Map<object, unknown>): unknown {
   if (typeof v !== "object" || v === null) {
     if (typeof v === "string") wellFormed(v);
     else if (typeof v === "number" && !Number.isFinite(v)) throw new Error(NOT_FINITE);
     else if (typeof v === "symbol" || typeof v === "bigint") throw new Error(`JCS cannot represent ${typeof v}`);
     return v;
   }
+  const copied = copies.get(v);
+  if (copied !== undefined) return copied;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      const p = jcsOrdered(x);
+      const p = jcsOrdered(x, copies);
       if (out === undefined && p !== x) out = v.slice(0, i);
       if (out !== undefined) out.push(p);
     }
-    return out ?? v;
+    if (out === undefined) return v;
+    copies.set(v, out);
+    return out;
   }
-  if (typeof (v as { toJSON?: unknown }).toJSON === "function") return jcsOrdered((v as { toJSON: () => unknown }).toJSON());
+  if (typeof (v as { toJSON?: unknown }).toJSON === "function") return jcsOrdered((v as { toJSON: () => unknown }).toJSON(), copies);
   const obj = v as Record<string, unknown>;
   const keys = Object.keys(obj);
   let sorted = true;
@@ -95,7 +101,7 @@ function jcsOrdered(v: unknown): unknown {
     if (isIndexKey(k)) throw REORDER_IMPOSSIBLE;
     if (i > 0 && keys[i - 1]! > k) sorted = false;
     const x = obj[k];
-    const p = jcsOrdered(x);
+    const p = jcsOrdered(x, copies);
     if (p !== x) (changed ??= new Array<unknown>(keys.length))[i] = p;
   }
   if (sorted && changed === undefined) return obj;
@@ -109,6 +115,7 @@ function jcsOrdered(v: unknown): unknown {
     if (k === "__proto__") Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true });
     else out[k] = p;
   }
+  copies.set(v, out);
   return out;
 }
 
@@ -120,7 +127,7 @@ function jcsOrdered(v: unknown): unknown {
 export function canonicalText(value: unknown): string {
   let ordered: unknown;
   try {
-    ordered = jcsOrdered(value);
+    ordered = jcsOrdered(value, new Map());
   } catch (err) {
     if (err !== REORDER_IMPOSSIBLE) throw err;
     return canonicalJson(value);

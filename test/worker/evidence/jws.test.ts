@@ -1,7 +1,7 @@
 import canonicalize from "canonicalize";
 import { base64url, CompactSign, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { ARTIFACT_FORMAT, detachedJws, JWS_TYPE, KIND_PCI, sealArtifact, type Artifact } from "../../../worker/evidence/artifact.js";
+import { ARTIFACT_FORMAT, base64UrlInto, detachedJws, JWS_TYPE, KIND_PCI, sealArtifact, type Artifact } from "../../../worker/evidence/artifact.js";
 
 const KID = "test-kid";
 
@@ -23,6 +23,19 @@ describe("detached ES256 JWS (worker/evidence/artifact.ts), checked with jose", 
       const theirs = await new CompactSign(payload).setProtectedHeader({ alg: "ES256", kid: KID, typ: JWS_TYPE }).sign(privateKey);
       expect(jws.split(".")[0]).toBe(theirs.split(".")[0]);
       expect(base64url.decode(jws.split(".")[2]!)).toHaveLength(64);
+    }
+  });
+
+  it("base64url, the runtime's own and the JS fallback, equal jose's at every length", () => {
+    for (const n of [...Array.from({ length: 40 }, (_, i) => i), 65_533]) {
+      const src = crypto.getRandomValues(new Uint8Array(n));
+      const want = base64url.encode(src);
+      for (const native of [undefined, null]) {
+        const out = new Uint8Array(want.length + 5).fill(0x21);
+        const end = base64UrlInto(src, out, 2, native);
+        expect(end).toBe(2 + want.length);
+        expect(new TextDecoder().decode(out)).toBe(`!!${want}!!!`);
+      }
     }
   });
 
