@@ -123,7 +123,7 @@ export async function benchDiscovery(opts: { resources?: number; latencyMs?: num
 
   const gcp = await startGcpServer({ resources: gcpModel(n, "psg-bench"), pageSize: 500, latencyMs });
   try {
-    const r = await measure(() => discoverGcp({ projects: ["psg-bench"], apiEndpoint: gcp.url, authClient: new PassThroughClient() }));
+    const r = await measure(() => discoverGcp({ projects: ["psg-bench"], apiEndpoint: gcp.url, sqlAdminEndpoint: gcp.url, containerEndpoint: gcp.url, authClient: new PassThroughClient() }));
     results.push({ cloud: "gcp", resources: r.value.resources.length, requests: gcp.requests.length, seconds: r.seconds, peakRssMB: r.peakRssMB });
   } finally {
     await gcp.close();
