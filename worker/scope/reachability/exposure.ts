@@ -55,6 +55,19 @@ function direct(model: NetworkModel, i: number): InternetExposure | null {
 }
 
 /**
+ * A managed Kubernetes API endpoint open to the whole internet (EKS: public access from
+ * 0.0.0.0/0). The endpoint is the provider's, outside the VPC: no route, NACL or group of
+ * the customer's stands between it and the internet, so none is evaluated.
+ */
+function managedApiEndpoint(r: Resource): InternetExposure | null {
+  if (r.kind !== "k8s_cluster" || r.attributes?.["publicEndpointOpenToInternet"] !== true) return null;
+  return {
+    uid: r.uid, entryPoint: r.uid, via: [], protocol: "tcp", ports: "443",
+    hops: [{ step: "destination_ingress", control: r.uid, action: "allow", detail: "public Kubernetes API endpoint open to 0.0.0.0/0 (publicAccessCidrs): the provider's endpoint, outside the VPC's routes and security groups" }],
+  };
+}
+
+/**
  * Every way the internet reaches `uid`: a public address or internet-facing load balancer,
  * a security rule admitting 0.0.0.0/0 (or Internet / any), a route to an internet gateway
  * in its subnet's table and NACLs allowing both directions — not merely "0.0.0.0/0 in a group".
@@ -63,7 +76,7 @@ export function internetExposures(model: NetworkModel, uid: string): InternetExp
   const i = model.index.get(uid);
   if (i === undefined) return [];
   const out: InternetExposure[] = [];
-  const d = direct(model, i);
+  const d = direct(model, i) ?? managedApiEndpoint(model.resources[i]!);
   if (d) out.push(d);
   for (const lb of [...(model.balancersOf.get(uid) ?? [])].sort()) {
     const k = model.index.get(lb);
