@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -173,7 +174,42 @@ async function duckdbGroupBy(gzPath: string, records: number): Promise<Pick<Flow
   return { duckdbSeconds, duckdbRecordsPerSecond: Math.round(records / duckdbSeconds), duckdbGroups: groups };
 }
 
+/**
+ * Reading the same kind of gzip'd log from S3 (moto on loopback, the real S3 client), split
+ * into `objects` objects as delivery writes them: listing, download, gunzip, parse, summarize.
+ */
+export async function benchS3Flowlogs(records: number, objects = 10): Promise<{ records: number; objects: number; seconds: number; recordsPerSecond: number; gzipMB: number; edges: number }> {
+  const { startMoto } = await import("../test/collector/fixtures/moto.js");
+  const { PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
+  const { readS3FlowLogs } = await import("../collector/src/flowlogs/s3.js");
+  const moto = await startMoto();
+  const dir = await mkdtemp(join(tmpdir(), "psg-bench-s3-"));
+  try {
+    const credentials = { accessKeyId: "AKIAMOTOTEST", secretAccessKey: "x" };
+    const client = new S3Client({ region: "us-east-1", endpoint: moto.url, forcePathStyle: true, credentials });
+    moto.python(`import boto3; boto3.client("s3").create_bucket(Bucket="bench-flow-logs")`);
+    let gzipBytes = 0;
+    for (let i = 0; i < objects; i++) {
+      const path = join(dir, `part-${i}.log.gz`);
+      await writeLog(path, Math.ceil(records / objects), true);
+      const body = await readFile(path);
+      gzipBytes += body.length;
+      await client.send(new PutObjectCommand({ Bucket: "bench-flow-logs", Key: `AWSLogs/123456789010/vpcflowlogs/us-east-1/2026/11/23/part-${i}.log.gz`, Body: body }));
+      await rm(path);
+    }
+    const summary = new FlowSummary();
+    const t0 = performance.now();
+    const r = await readS3FlowLogs({ uri: "s3://bench-flow-logs/AWSLogs/", client, sink: summary, since: 0 });
+    const seconds = (performance.now() - t0) / 1000;
+    return { records: r.stats.records, objects: r.units, seconds, recordsPerSecond: Math.round(r.stats.records / seconds), gzipMB: Math.round((gzipBytes / 1024 / 1024) * 10) / 10, edges: summary.size };
+  } finally {
+    await moto.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const n = Number(process.argv[2] ?? 2_000_000);
-  console.log(JSON.stringify(await benchFlowlogs(n)));
+  // tsx bench/flowlogs.ts [records]   |   tsx bench/flowlogs.ts s3 [records]
+  if (process.argv[2] === "s3") console.log(JSON.stringify(await benchS3Flowlogs(Number(process.argv[3] ?? 1_000_000))));
+  else console.log(JSON.stringify(await benchFlowlogs(Number(process.argv[2] ?? 2_000_000))));
 }
