@@ -275,7 +275,12 @@ export async function benchDurableObject(target: { resources: number; edges: num
 
 export function printDurableObjectBench(r: DurableObjectBenchResult, line: (label: string, value: string, target: string) => void): void {
   const c = (t: ClassificationTimings | null) => (t ? `${t.totalMs} ms` : "n/a");
-  const parts = (t: ClassificationTimings | null) => (t ? `load ${t.loadMs} / classify ${t.classifyMs} / derived ${t.derivedMs ?? "?"} / write ${t.writeMs} ms, ${t.written} rows, ${t.mode}` : "");
+  const writeParts = (t: ClassificationTimings) => {
+    const w = t.writeParts;
+    return w ? ` (prepare ${w.prepare}, decisions ${w.decisions}, violations/drift/snapshot ${w.derived}, commit ${w.commit}, summary ${w.summary})` : "";
+  };
+  const parts = (t: ClassificationTimings | null) =>
+    t ? `load ${t.loadMs} / classify ${t.classifyMs} / derived ${t.derivedMs ?? "?"}${t.derived ? ` (${t.derived})` : ""} / write ${t.writeMs} ms${writeParts(t)}, ${t.written} rows, ${t.mode}` : "";
   process.stdout.write(`\n## ${r.resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges\n`);
   line(`ingest (${r.ingest.inventoryBatches} inventory + ${r.ingest.flowsBatches} flows batches)`, `${r.ingest.seconds} s`, `slowest batch ${r.ingest.slowestBatchMs} ms`);
   const modes = Object.entries(r.load.modes).map(([m, n]) => `${n} ${m}`).join(", ");

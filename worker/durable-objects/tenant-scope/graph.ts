@@ -82,6 +82,8 @@ export class TenantGraph {
   sharedReason: string | null = null;
   private readonly totals: FlowTotals = { edges: 0, accepted: 0, unmapped: 0, packets: 0, bytes: 0, flows: 0 };
   private resourceList: Resource[] | null = null;
+  /** The resource counts of the summary, until a decision's scope or an override changes (flow totals are always current). */
+  private resourceCounts: Pick<ScopeSummary, "resources" | "byProviderAccount" | "byKind"> | null = null;
   /** How long `load` took. */
   loadMs = 0;
 
@@ -187,7 +189,13 @@ export class TenantGraph {
     return d === undefined || d.scope !== "out_of_scope";
   }
 
+  /** Decisions changed scope (or were removed): the summary's resource counts are recomputed. */
+  decisionScopesChanged(): void {
+    this.resourceCounts = null;
+  }
+
   setOverride(o: Override): void {
+    this.resourceCounts = null;
     this.state = null;
     this.derived = null;
     // INSERT OR REPLACE gives the row a new rowid: it moves to the end, as here.
@@ -196,6 +204,7 @@ export class TenantGraph {
   }
 
   removeOverride(uid: string): void {
+    this.resourceCounts = null;
     this.state = null;
     this.derived = null;
     this.overrides.delete(uid);
@@ -203,6 +212,19 @@ export class TenantGraph {
 
   /** The dashboard summary from memory; `lastScan` and `classifiedAt` come from the caller. */
   summary(lastScan: ScopeSummary["lastScan"], classifiedAt: number | null): ScopeSummary {
+    const counts = (this.resourceCounts ??= this.countResources());
+    const t = this.totals;
+    return {
+      resources: counts.resources,
+      byProviderAccount: counts.byProviderAccount,
+      byKind: counts.byKind,
+      lastScan,
+      flows: { edges: t.edges, accepted: t.accepted, rejected: t.edges - t.accepted, unmapped: t.unmapped, packets: t.packets, bytes: t.bytes, flows: t.flows },
+      classifiedAt,
+    };
+  }
+
+  private countResources(): Pick<ScopeSummary, "resources" | "byProviderAccount" | "byKind"> {
     const add = (count: ScopeCount, scope: ScopeFilter) => {
       count.byScope[scope] = (count.byScope[scope] ?? 0) + 1;
       count.total += 1;
@@ -226,15 +248,7 @@ export class TenantGraph {
     const accounts = [...byAccount.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     const kinds = [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     const byTotal = <T extends { total: number }>(xs: T[]) => xs.sort((a, b) => b.total - a.total);
-    const t = this.totals;
-    return {
-      resources: totals,
-      byProviderAccount: byTotal(accounts),
-      byKind: byTotal(kinds),
-      lastScan,
-      flows: { edges: t.edges, accepted: t.accepted, rejected: t.edges - t.accepted, unmapped: t.unmapped, packets: t.packets, bytes: t.bytes, flows: t.flows },
-      classifiedAt,
-    };
+    return { resources: totals, byProviderAccount: byTotal(accounts), byKind: byTotal(kinds) };
   }
 }
 

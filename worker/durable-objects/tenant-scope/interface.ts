@@ -146,6 +146,11 @@ export interface ClassificationTimings {
   /** incremental: only what the batch touched was re-derived (worker/scope/derived.ts). */
   derived?: "full" | "incremental";
   writeMs: number;
+  /**
+   * Where the write went: decision rows stringified and diffed, decision rows written,
+   * violations + drift + snapshot rows written, the commit, the stored summary.
+   */
+  writeParts?: { prepare: number; decisions: number; derived: number; commit: number; summary: number };
   totalMs: number;
   decisions: number;
   /** Decision rows inserted, updated or deleted. */

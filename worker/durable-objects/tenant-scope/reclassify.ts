@@ -131,6 +131,9 @@ export function classifyGraph(
   let snapshot = context.snapshot;
   let drift: DriftEventView[] = [];
   let violations: ViolationChanges = { opened: [], resolved: [] };
+  const tw = Date.now();
+  let td = tw;
+  let tx = tw;
   storage.transactionSync(() => {
     for (const u of upserts) {
       sql.exec(
@@ -147,6 +150,7 @@ export function classifyGraph(
       setEndpointScope(sql, uid, null);
     }
     if (sharedText !== null && sharedText !== graph.sharedReason) writeMeta(sql, "shared_reason", sharedText);
+    td = Date.now();
     if (found !== undefined) {
       violations = syncViolations(sql, found, now);
       snapshot = context.snapshot.save(sql, derived!.snapshot);
@@ -156,7 +160,9 @@ export function classifyGraph(
     }
     drift = recordDrift(sql, events, { cause: context.cause, scanId: context.scanId, at: now });
     sql.exec("DELETE FROM meta WHERE key = 'drift_scan'");
+    tx = Date.now();
   });
+  const tcommit = Date.now();
   for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
   for (const uid of removed) graph.decisions.delete(uid);
   if (sharedText !== null) graph.sharedReason = sharedText;
@@ -165,10 +171,12 @@ export function classifyGraph(
   graph.derived = derived;
   graph.touched.clear();
   graph.changedEdges.clear();
+  if (upserts.some((u) => u.scopeChanged) || removed.length > 0) graph.decisionScopesChanged();
   const summary = markClassified(storage, graph, now);
   const t3 = Date.now();
   const timings: ClassificationTimings = {
-    at: now, mode: runMode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, derived: found === undefined ? "incremental" : "full", writeMs: t3 - t2, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
+    at: now, mode: runMode, loadMs, classifyMs: tc - t1, derivedMs: t2 - tc, derived: found === undefined ? "incremental" : "full", writeMs: t3 - t2,
+    writeParts: { prepare: tw - t2, decisions: td - tw, derived: tx - td, commit: tcommit - tx, summary: t3 - tcommit }, totalMs: loadMs + t3 - t1, decisions: decisions.size, written: upserts.length + removed.length,
   };
   return { timings, model, snapshot, drift, violations, summary };
 }
