@@ -117,6 +117,7 @@ describe("AWS network and container families, against moto", () => {
     expect(find(seed.service!)).toMatchObject({
       kind: "container_service",
       name: "tokenizer",
+      tags: { pci: "cde" },
       parent: `arn:aws:ecs:us-east-1:${seed.account}:cluster/payments`,
       network: { subnets: [arn("subnet", seed.paySubnet!)], securityGroups: [arn("security-group", seed.sg!)] },
       attributes: { networkMode: "awsvpc", launchType: "FARGATE", assignPublicIp: false, desiredCount: 2 },

@@ -10,13 +10,13 @@ export interface EcsServiceRead {
 
 const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, k) => xs.slice(k * n, k * n + n));
 
-/** One cluster's services (DescribeServices takes 10 at a time) and running tasks (100 at a time). */
+/** One cluster's services (DescribeServices takes 10 at a time; tags only when asked for) and running tasks (100 at a time). */
 async function readCluster(c: Parameters<AwsServiceFamily<unknown>["get"]>[0], cluster: string, follow: FollowUps): Promise<EcsServiceRead[]> {
   const ecs = c.ecs;
   const serviceArns = (await follow.read(`ListServices ${cluster}`, () => collect(paginateListServices({ client: ecs, pageSize: 100 }, { cluster }), (p) => p.serviceArns))) ?? [];
   const services: Service[] = [];
   for (const batch of chunks(serviceArns, 10)) {
-    const r = await follow.read(`DescribeServices ${cluster}`, () => ecs.send(new DescribeServicesCommand({ cluster, services: batch })));
+    const r = await follow.read(`DescribeServices ${cluster}`, () => ecs.send(new DescribeServicesCommand({ cluster, services: batch, include: ["TAGS"] })));
     services.push(...(r?.services ?? []));
   }
   const taskArns = (await follow.read(`ListTasks ${cluster}`, () => collect(paginateListTasks({ client: ecs, pageSize: 100 }, { cluster, desiredStatus: "RUNNING" }), (p) => p.taskArns))) ?? [];
