@@ -51,7 +51,9 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
   if (c.flowLogS3.length > 0) {
     const { S3Client } = await import("@aws-sdk/client-s3");
     const { readS3FlowLogs } = await import("./s3.js");
-    const client = new S3Client({ region: c.awsRegions[0] ?? "us-east-1", followRegionRedirects: true, ...(aws.endpoint ? { forcePathStyle: true } : {}), ...aws });
+    // A custom endpoint (AWS_ENDPOINT_URL[_S3], a local S3) is addressed path-style; AWS itself virtual-hosted.
+    const customEndpoint = aws.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+    const client = new S3Client({ region: c.awsRegions[0] ?? "us-east-1", followRegionRedirects: true, ...(customEndpoint ? { forcePathStyle: true } : {}), ...aws });
     for (const uri of c.flowLogS3) {
       const r = await readS3FlowLogs({ uri, client, sink, previous: prev.s3?.[uri], since, ...(log ? { log } : {}) });
       cp.s3![uri] = r.checkpoint;
