@@ -38,7 +38,7 @@ export interface DurableObjectBenchResult {
    * and median total of flows batches) and how many instances of it answered (a new instance
    * id = the runtime replaced the object, and its next classification reloaded the graph).
    */
-  load: { modes: Record<string, number>; flowsTotalMs: { median: number; max: number }; instances: number; graphLoads: number };
+  load: { modes: Record<string, number>; flowsTotalMs: { median: number; max: number }; applyMs: { median: number; max: number }; instances: number; graphLoads: number };
   /** Full classifications of the loaded tenant with its graph in memory, forced by setting and removing an override. */
   forcedFull: ClassificationTimings[];
   /** One more flows batch (new edges, some touching the CDE): round trip of the ingest call and the object's own figures. */
@@ -174,6 +174,7 @@ export async function benchDurableObject(target: { resources: number; edges: num
     const instances = new Map<string, number>();
     const modes: Record<string, number> = {};
     const flowsTotals: number[] = [];
+    const applies: number[] = [];
     let lastInstance = (await stats()).instance.id;
     const flowParts = [...slices(tenant.edges, BATCH_LIMITS.maxEdges, (e) => JSON.stringify(e).length + 1)];
     for (let p = 0; p < flowParts.length; p++) {
@@ -183,6 +184,7 @@ export async function benchDurableObject(target: { resources: number; edges: num
       if (s.instance.id !== lastInstance) progress(`flows batch ${p + 1}: answered by a new instance of the object (started ${new Date(s.instance.startedAt).toISOString()})`);
       lastInstance = s.instance.id;
       instances.set(s.instance.id, s.instance.graphLoads);
+      if (s.lastApply) applies.push(s.lastApply.ms);
       if (s.lastClassification) {
         modes[s.lastClassification.mode] = (modes[s.lastClassification.mode] ?? 0) + 1;
         flowsTotals.push(s.lastClassification.totalMs);
@@ -195,8 +197,10 @@ export async function benchDurableObject(target: { resources: number; edges: num
     const seconds = (performance.now() - t0) / 1000;
     const full = (await stats()).lastClassification;
     flowsTotals.sort((a, b) => a - b);
+    applies.sort((a, b) => a - b);
     const load = {
       modes, flowsTotalMs: { median: flowsTotals.length ? percentile(flowsTotals, 50) : 0, max: flowsTotals[flowsTotals.length - 1] ?? 0 },
+      applyMs: { median: applies.length ? percentile(applies, 50) : 0, max: applies[applies.length - 1] ?? 0 },
       instances: instances.size, graphLoads: [...instances.values()].reduce((a, b) => a + b, 0),
     };
 
@@ -284,7 +288,7 @@ export function printDurableObjectBench(r: DurableObjectBenchResult, line: (labe
   process.stdout.write(`\n## ${r.resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges\n`);
   line(`ingest (${r.ingest.inventoryBatches} inventory + ${r.ingest.flowsBatches} flows batches)`, `${r.ingest.seconds} s`, `slowest batch ${r.ingest.slowestBatchMs} ms`);
   const modes = Object.entries(r.load.modes).map(([m, n]) => `${n} ${m}`).join(", ");
-  process.stdout.write(`    load batches classified: ${modes}; flows batch in the object median ${r.load.flowsTotalMs.median} ms, max ${r.load.flowsTotalMs.max} ms; ${r.load.instances} instance(s) of the object, ${r.load.graphLoads} graph load(s)\n`);
+  process.stdout.write(`    load batches classified: ${modes}; flows batch in the object: merge median ${r.load.applyMs.median} ms (max ${r.load.applyMs.max}), classification median ${r.load.flowsTotalMs.median} ms (max ${r.load.flowsTotalMs.max}); ${r.load.instances} instance(s) of the object, ${r.load.graphLoads} graph load(s)\n`);
   line("classification after the last load batch", c(r.full), "—");
   if (r.full) process.stdout.write(`    ${parts(r.full)}\n`);
   for (const [k, f] of r.forcedFull.entries()) {

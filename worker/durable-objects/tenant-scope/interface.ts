@@ -175,6 +175,8 @@ export interface TenantScopeStats {
    * (eviction, a reset, a code reload) and the next classification reloads the graph.
    */
   instance: { id: string; startedAt: number; graphLoads: number };
+  /** The last batch this instance applied: its SQLite transaction (flows: the merge of its edges; rows = edges it left), before any classification. */
+  lastApply: { at: number; kind: string; ms: number; rows: number } | null;
 }
 
 /** The RPC surface of the TenantScope Durable Object. `client.ts` hands out stubs of it. */

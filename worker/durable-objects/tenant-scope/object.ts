@@ -57,6 +57,7 @@ const SETTLE_AFTER_MS = 1_000;
 export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
   private readonly sql: SqlStorage;
   private lastClassification: ClassificationTimings | null = null;
+  private lastApply: TenantScopeStats["lastApply"] = null;
   /**
    * The graph the classifier reads, kept between requests and patched after each committed
    * write (graph.ts). Null until first needed and after a change it does not patch (a scan
@@ -103,6 +104,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
     let flowRows: MergedEdgeRow[] | undefined;
     let scanCommitted = false;
     const wasClean = readMeta(this.sql, "dirty") !== "1";
+    const applyStart = Date.now();
     this.ctx.storage.transactionSync(() => {
       let changed = false;
       if (batch.kind === "inventory") {
@@ -138,6 +140,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       if (changed) writeMeta(this.sql, "dirty", "1");
     });
     if (!result) throw new Error("applyBatch produced no result");
+    this.lastApply = { at: now, kind: batch.kind, ms: Date.now() - applyStart, rows: flowRows?.length ?? 0 };
     // Committed: now the in-memory graph may follow.
     if (scanCommitted) {
       this.graph = null;
@@ -257,6 +260,7 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
         staging: count("SELECT count(*) AS n FROM scans WHERE status = 'staging'"),
       },
       lastClassification: this.lastClassification,
+      lastApply: this.lastApply,
       instance: { ...this.instance },
     };
   }
