@@ -14,17 +14,17 @@ export type {
   ResourceHistory,
   HistoryItem,
   LiveEvent,
-} from "../../../worker/durable-objects/tenant-scope/interface.js";
-export type { Severity, ViolationKind } from "../../../worker/scope/violations.js";
-export type { DriftKind } from "../../../worker/scope/drift.js";
-export type { NamedViolationView } from "../../../worker/durable-objects/tenant-scope/subject-names.js";
-export type { ScopeTrend, ScopeTrendPoint } from "../../../worker/durable-objects/tenant-scope/trend.js";
-export type { Evidence, Override, Reason, Scope, ScopeDecision } from "../../../worker/scope/types.js";
-export type { CollectorView } from "../../../worker/services/collectors/list.js";
-export type { ApiKeyView } from "../../../worker/services/api-keys/list.js";
-export type { CurrentSession as Me } from "../../../worker/services/sessions/current.js";
-export type { UserView } from "../../../worker/services/users/view.js";
-export type { InviteView } from "../../../worker/services/invites/view.js";
+} from "$api/durable-objects/tenant-scope/interface.js";
+export type { Severity, ViolationKind } from "$api/scope/violations.js";
+export type { DriftKind } from "$api/scope/drift.js";
+export type { NamedViolationView } from "$api/durable-objects/tenant-scope/subject-names.js";
+export type { ScopeTrend, ScopeTrendPoint } from "$api/durable-objects/tenant-scope/trend.js";
+export type { Evidence, Override, Reason, Scope, ScopeDecision } from "$api/scope/types.js";
+export type { CollectorView } from "$api/services/collectors/list.js";
+export type { ApiKeyView } from "$api/services/api-keys/list.js";
+export type { CurrentSession as Me } from "$api/services/sessions/current.js";
+export type { UserView } from "$api/services/users/view.js";
+export type { InviteView } from "$api/services/invites/view.js";
 
 export type Role = "owner" | "admin" | "analyst" | "viewer";
 export const ROLES: Role[] = ["owner", "admin", "analyst", "viewer"];

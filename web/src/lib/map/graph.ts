@@ -4,7 +4,7 @@
  * tenant's object (worker/durable-objects/tenant-scope/boundary-map.ts) to a few hundred boxes
  * at most; a folded box carries the filter that opens it.
  */
-import type { BoundaryMapEdge, BoundaryMapGraph, BoundaryMapNode, FoldLevel } from "../../../../worker/durable-objects/tenant-scope/boundary-map.js";
+import type { BoundaryMapEdge, BoundaryMapGraph, BoundaryMapNode, FoldLevel } from "$api/durable-objects/tenant-scope/boundary-map.js";
 import type { Scope } from "../types.js";
 
 export type MapGroup = Scope | "external";

@@ -1,5 +1,5 @@
 /** Evidence and share-link shapes, taken from the API worker's own functions (type-only imports). */
-import type { shareLinkView } from "../../../../../worker/services/share-links/view.js";
+import type { shareLinkView } from "$api/services/share-links/view.js";
 
 /** GET /v1/evidence items (worker/services/evidence/read.ts `artifactView`; written out because that module pulls in the worker's Env). */
 export interface ArtifactView {
@@ -16,7 +16,7 @@ export interface ArtifactView {
   retainUntil: string;
 }
 export type ShareLinkView = ReturnType<typeof shareLinkView>;
-export type { ShareGrants } from "../../../../../worker/services/share-links/grants.js";
+export type { ShareGrants } from "$api/services/share-links/grants.js";
 
 /** GET /v1/share: what the link grants and whose it is. */
 export interface ShareInfo {
