@@ -101,6 +101,21 @@ describe("flow logs in S3 (moto)", () => {
     expect(Object.keys(r3.checkpoint.objects)).toHaveLength(4);
   });
 
+  it("the checkpoint forgets objects older than an hour before the last complete listing, without reading them again", async () => {
+    const uri = `s3://${BUCKET}/AWSLogs/123456789010/vpcflowlogs/`;
+    const now = Date.now();
+    const fresh = await readS3FlowLogs({ uri, client: s3, sink: new FlowSummary(), since: 0, now });
+    expect(Object.keys(fresh.checkpoint.objects).length).toBeGreaterThan(0);
+    // Two hours later every object is older than the floor: dropped from the checkpoint…
+    const later = await readS3FlowLogs({ uri, client: s3, sink: new FlowSummary(), previous: fresh.checkpoint, since: 0, now: now + 2 * 3_600_000 });
+    expect(later.stats.records).toBe(0);
+    expect(later.checkpoint.objects).toEqual({});
+    expect(later.checkpoint.floor).toBe(now + 3_600_000);
+    // …and still not read again.
+    const again = await readS3FlowLogs({ uri, client: s3, sink: new FlowSummary(), previous: JSON.parse(JSON.stringify(later.checkpoint)), since: 0, now: now + 2 * 3_600_000 + 300_000 });
+    expect(again.stats.records).toBe(0);
+  });
+
   it("objects older than the first read's start are left alone", async () => {
     const r = await readS3FlowLogs({ uri: `s3://${BUCKET}/AWSLogs/`, client: s3, sink: new FlowSummary(), since: Date.now() + 60_000 });
     expect(r.stats.records).toBe(0);
