@@ -163,6 +163,24 @@ describe("Azure discovery against a local ARM server", () => {
     expect(cov(inv, SUB_B, "Microsoft.Network/azureFirewalls")?.status).toBe("ok");
   });
 
+  it("sends every client to the configured ARM endpoint and authority host (sovereign clouds), a central subscription's policy client included", async () => {
+    server = await startArmServer({ resources: azureModel() });
+    const saved = { ...process.env };
+    Object.assign(process.env, { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: "collector-app", AZURE_CLIENT_SECRET: "secret" });
+    try {
+      // No credential handed in: the collector builds its own from the environment and the authority host.
+      const inv = await discoverAzure({ subscriptions: [SUB_A], armEndpoint: server.url, authorityHost: server.url, tlsOptions: { ca: server.ca }, maxRetries: 0 });
+      expect(server.tokensIssued).toBeGreaterThanOrEqual(1);
+      expect(server.requests.some((r) => r.method === "POST" && r.path === `/${TENANT}/oauth2/v2.0/token` && r.status === 200)).toBe(true);
+      // The base policy lives in SUB_B, which is not configured: read through a client for SUB_B at the same endpoint.
+      expect(server.requests.some((r) => r.path.toLowerCase() === ids.basePolicy.toLowerCase() && r.status === 200)).toBe(true);
+      expect(inv.coverage.every((c) => c.status === "ok")).toBe(true);
+    } finally {
+      for (const k of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]) if (saved[k] === undefined) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it("reads SQL servers, databases (not master) and firewall ranges as CIDRs", async () => {
     const { inv } = await discoverLocal();
     const sql = uid(ids.sql);
