@@ -12,7 +12,10 @@ import { emptyStats } from "./tuples.js";
  * commits a new block list that inserts one record block (`,{…}`) before the closing `]}`,
  * so the bytes read before stay where they were. The checkpoint keeps, per blob, the ETag
  * and the byte offset where the closing `]}` began: a blob that grew is read from there
- * (a ranged download of the new blocks only), one that did not is not read at all.
+ * (a ranged download of the new blocks only), one that did not is not read at all. A blob
+ * is written during its hour only: once it is three hours older than the last complete
+ * listing (`floor`, held back by any blob that could not be read) it is skipped and dropped
+ * from the checkpoint, which so does not grow with the account's retention.
  */
 export const AZURE_FLOWLOG_CONTAINERS = ["insights-logs-networksecuritygroupflowevent", "insights-logs-flowlogflowevent"] as const;
 /** The data action reading needs (List Blobs and Get Blob); the shipped custom role grants exactly this. */
@@ -28,6 +31,7 @@ export interface BlobCheckpoint {
 }
 export interface AzureBlobsCheckpoint {
   since: number;
+  floor?: number;
   blobs: Record<string, BlobCheckpoint>;
 }
 
@@ -38,13 +42,22 @@ export interface AzureBlobsReadOptions {
   sink: FlowSink;
   previous?: AzureBlobsCheckpoint;
   since: number;
+  /** The time now (ms); tests pass a fixed one. */
+  now?: number;
   log?: Logger;
 }
 
+const FLOOR_MARGIN_MS = 3 * 3_600_000;
+
 export async function readAzureFlowLogBlobs(opts: AzureBlobsReadOptions): Promise<SourceRead<AzureBlobsCheckpoint>> {
   const since = opts.previous?.since ?? opts.since;
+  const floor = Math.max(since, opts.previous?.floor ?? 0);
+  const listStart = opts.now ?? Date.now();
   const seen = opts.previous?.blobs ?? {};
   const blobs: Record<string, BlobCheckpoint> = {};
+  const modified = new Map<string, number>();
+  let heldBack = Infinity;
+  let listedAll = true;
   const stats = emptyStats();
   const failures: string[] = [];
   let units = 0;
@@ -57,11 +70,13 @@ export async function readAzureFlowLogBlobs(opts: AzureBlobsReadOptions): Promis
         const etag = blob.properties.etag ?? "";
         const length = blob.properties.contentLength ?? 0;
         const prev = seen[key];
+        const lastModified = blob.properties.lastModified?.getTime() ?? 0;
+        modified.set(key, lastModified);
         if (prev?.etag === etag || !blob.name.endsWith(".json") || length === 0) {
           if (prev) blobs[key] = prev;
           continue;
         }
-        if (!prev && (blob.properties.lastModified?.getTime() ?? 0) < since) continue;
+        if (lastModified < floor) continue;
         attempted++;
         try {
           const { checkpoint, stats: s } = await readBlob(container, blob.name, etag, length, prev, opts.sink);
@@ -71,6 +86,7 @@ export async function readAzureFlowLogBlobs(opts: AzureBlobsReadOptions): Promis
           opts.log?.progress("flowlogs", { source: opts.account, blob: key, blobs: units, records: stats.records });
         } catch (err) {
           if (prev) blobs[key] = prev;
+          heldBack = Math.min(heldBack, lastModified);
           failures.push(`read ${key}: ${errorLine(err)}`);
           opts.log?.warn("flow-log blob not readable", { account: opts.account, blob: key, error: err as Error });
         }
@@ -78,6 +94,7 @@ export async function readAzureFlowLogBlobs(opts: AzureBlobsReadOptions): Promis
     } catch (err) {
       // A container that does not exist means that kind of flow log is not enabled there: nothing to read, not a failure.
       if ((err as { statusCode?: number; code?: string }).code === "ContainerNotFound") continue;
+      listedAll = false;
       failures.push(`list ${name}: ${errorLine(err)}`);
       opts.log?.warn("flow-log container not listable", { account: opts.account, container: name, error: err as Error });
       for (const [k, v] of Object.entries(seen)) if (k.startsWith(`${name}/`)) blobs[k] ??= v;
@@ -88,8 +105,14 @@ export async function readAzureFlowLogBlobs(opts: AzureBlobsReadOptions): Promis
     stats,
     units,
     coverage: sourceCoverage("azure", opts.account, "", AZURE_FLOWLOG_DATA_ACTIONS[0], failures, units, attempted + (failures.length > 0 && attempted === 0 ? 1 : 0)),
-    checkpoint: { since, blobs },
+    checkpoint: listedAll ? prune(since, Math.max(floor, Math.min(listStart - FLOOR_MARGIN_MS, heldBack)), blobs, modified) : { since, ...(opts.previous?.floor !== undefined ? { floor: opts.previous.floor } : {}), blobs },
   };
+}
+
+function prune(since: number, floor: number, blobs: Record<string, BlobCheckpoint>, modified: Map<string, number>): AzureBlobsCheckpoint {
+  const kept: Record<string, BlobCheckpoint> = {};
+  for (const [k, v] of Object.entries(blobs)) if ((modified.get(k) ?? Infinity) >= floor) kept[k] = v;
+  return { since, floor, blobs: kept };
 }
 
 async function readBlob(container: ContainerClient, name: string, etag: string, length: number, prev: BlobCheckpoint | undefined, sink: FlowSink): Promise<{ checkpoint: BlobCheckpoint; stats: ParseStats }> {

@@ -97,8 +97,14 @@ describe("Azure flow-log blobs (azurite)", () => {
     // Two more minutes are committed: only those records are read, from the old closing offset on.
     const before = cp.blobs[`${container}/${NSG_BLOB}`]!;
     await writeFlowLogBlob(container, NSG_BLOB, [nsgRecord(0, BANDWIDTH_TUPLES[0]!), nsgRecord(1, BANDWIDTH_TUPLES[1]!)]);
-    const r2 = await readAzureFlowLogBlobs({ account: account(), service, sink: total, previous: cp, since: 0 });
+    const rec = await azurite.recorded();
+    const r2 = await readAzureFlowLogBlobs({ account: account(), service: BlobServiceClient.fromConnectionString(rec.connectionString), sink: total, previous: cp, since: 0 });
+    rec.close();
     expect(r2.stats.records).toBe(1);
+    // Only the new blocks were downloaded: one ranged GET from the old closing offset to the end.
+    const gets = rec.requests.filter((r) => r.comp === "blob");
+    expect(gets).toHaveLength(1);
+    expect(gets[0]!.range).toMatch(new RegExp(`^bytes=${before.offset}-\\d+$`));
     cp = JSON.parse(JSON.stringify(r2.checkpoint));
     expect(cp.blobs[`${container}/${NSG_BLOB}`]).toMatchObject({ records: 2 });
     expect(cp.blobs[`${container}/${NSG_BLOB}`]!.offset).toBeGreaterThan(before.offset);
@@ -107,6 +113,17 @@ describe("Azure flow-log blobs (azurite)", () => {
     expect(r3.stats.records).toBe(1);
     // Across the three reads: the documented totals, every tuple once.
     expect(telnet(total)).toMatchObject({ packets: 9125, bytes: 5256000, flows: 3 });
+  });
+
+  it("the checkpoint forgets blobs three hours older than the last complete listing, without reading them again", async () => {
+    const now = Date.now();
+    const r1 = await readAzureFlowLogBlobs({ account: account(), service, sink: new FlowSummary(), since: 0, now });
+    expect(Object.keys(r1.checkpoint.blobs).length).toBeGreaterThan(0);
+    const later = await readAzureFlowLogBlobs({ account: account(), service, sink: new FlowSummary(), previous: r1.checkpoint, since: 0, now: now + 4 * 3_600_000 });
+    expect(later.checkpoint.blobs).toEqual({});
+    expect(later.checkpoint.floor).toBe(now + 3_600_000);
+    const again = await readAzureFlowLogBlobs({ account: account(), service, sink: new FlowSummary(), previous: JSON.parse(JSON.stringify(later.checkpoint)), since: 0, now: now + 4 * 3_600_000 });
+    expect(again.stats.records).toBe(0);
   });
 
   it("a blob rewritten rather than appended to is read whole, skipping the records already summarized", async () => {
