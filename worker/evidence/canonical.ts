@@ -7,29 +7,21 @@ const REORDER_IMPOSSIBLE = new Error("object with array-index keys");
 const NOT_FINITE = "JCS cannot represent NaN or Infinity";
 
 /**
- * RFC 8785 §3.2.2.2 takes I-JSON strings: a lone UTF-16 surrogate has no UTF-8 form, and
- * JSON.stringify would write it as a `\udXXX` escape that every JCS verifier (the `canonicalize`
- * package included) rejects. Refused here, naming the string, rather than signed unverifiable.
- */
-function wellFormed(s: string): string {
-  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
-    throw new Error(`JCS cannot represent a lone UTF-16 surrogate (in the string ${JSON.stringify(s.slice(0, 60))})`);
-  }
-  return s;
-}
-
-/**
  * RFC 8785 (JCS) canonical JSON, written out value by value. ES2015+ JSON.stringify already
  * writes strings and numbers exactly as JCS requires (§3.2.2), and JavaScript's default string
  * sort orders keys by UTF-16 code units (§3.2.3), so JCS is JSON with sorted keys. This is the
  * plain reference form; `canonicalText` gives the same bytes faster, and falls back to this one
  * for what native JSON.stringify cannot order (array-index-like keys). Tests cross-check both
  * with the independent `canonicalize` package that the verifier uses.
+ *
+ * A lone UTF-16 surrogate is written as JSON.stringify writes it (a `\udXXX` escape), as it
+ * always was: strict JCS tools refuse such a string, but refusing it here would stop a
+ * tenant's evidence and audit sealing for good over one stored name, and already sealed
+ * audit rows must keep hashing the same (docs/evidence.md, Limits).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) throw new Error(NOT_FINITE);
-    if (typeof value === "string") wellFormed(value);
     const s = JSON.stringify(value);
     if (s === undefined) throw new Error(`JCS cannot represent ${typeof value}`);
     return s;
@@ -51,7 +43,7 @@ export function canonicalJson(value: unknown): string {
   for (const k of keys) {
     const x = obj[k];
     if (x === undefined || typeof x === "function") continue;
-    s += `${first ? "" : ","}${JSON.stringify(wellFormed(k))}:${canonicalJson(x)}`;
+    s += `${first ? "" : ","}${JSON.stringify(k)}:${canonicalJson(x)}`;
     first = false;
   }
   return `${s}}`;
@@ -72,8 +64,7 @@ const isIndexKey = (k: string) => {
  */
 function jcsOrdered(v: unknown, copies: Map<object, unknown>): unknown {
   if (typeof v !== "object" || v === null) {
-    if (typeof v === "string") wellFormed(v);
-    else if (typeof v === "number" && !Number.isFinite(v)) throw new Error(NOT_FINITE);
+    if (typeof v === "number" && !Number.isFinite(v)) throw new Error(NOT_FINITE);
     else if (typeof v === "symbol" || typeof v === "bigint") throw new Error(`JCS cannot represent ${typeof v}`);
     return v;
   }
@@ -97,7 +88,7 @@ function jcsOrdered(v: unknown, copies: Map<object, unknown>): unknown {
   let sorted = true;
   let changed: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const k = wellFormed(keys[i]!);
+    const k = keys[i]!;
     if (isIndexKey(k)) throw REORDER_IMPOSSIBLE;
     if (i > 0 && keys[i - 1]! > k) sorted = false;
     const x = obj[k];
