@@ -78,7 +78,8 @@ describe("Azure discovery against a local ARM server", () => {
     expect(peering?.attributes).toMatchObject({ requesterVpc: uid(ids.vnet), accepterVpc: uid(ids.hubVnet), status: "Connected" });
 
     const lb = inv.resources.find((r) => r.uid === uid(ids.lb));
-    expect(lb).toMatchObject({ kind: "load_balancer", network: { publicIps: ["20.1.2.4"] }, attributes: { scheme: "internet-facing", targets: [uid(ids.vm)] } });
+    // A backend pool VM, and the VM behind an inbound NAT rule (public port 50001 straight to its RDP).
+    expect(lb).toMatchObject({ kind: "load_balancer", network: { publicIps: ["20.1.2.4"] }, attributes: { scheme: "internet-facing", targets: [uid(ids.vm), uid(ids.adminVm)], natPorts: ["Tcp/50001->3389"] } });
     const agw = inv.resources.find((r) => r.uid === uid(ids.agw));
     expect(agw?.attributes).toMatchObject({ scheme: "internal", targets: [uid(ids.vm)], targetFqdns: ["legacy.example.com"], wafEnabled: true });
 

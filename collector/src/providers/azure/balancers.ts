@@ -29,11 +29,15 @@ export const loadBalancers: AzureFamily<LoadBalancer> = {
             scheme: publicIpIds.length > 0 ? "internet-facing" : "internal",
             internetFacing: publicIpIds.length > 0,
             publicIpIds,
-            // NICs in the backend pools; the link step turns them into their VMs.
-            targetNics: uniq((lb.backendAddressPools ?? []).flatMap((p) => (p.backendIPConfigurations ?? []).map((c) => nicOf(c.id)))),
+            // NICs in the backend pools and behind inbound NAT rules (a public port straight to one VM); the link step turns them into their VMs.
+            targetNics: uniq([
+              ...(lb.backendAddressPools ?? []).flatMap((p) => (p.backendIPConfigurations ?? []).map((c) => nicOf(c.id))),
+              ...(lb.inboundNatRules ?? []).map((r) => nicOf(r.backendIPConfiguration?.id)),
+            ]),
             targetIps: uniq((lb.backendAddressPools ?? []).flatMap((p) => (p.loadBalancerBackendAddresses ?? []).map((a) => a.ipAddress))),
             targets: [],
             ports: uniq((lb.loadBalancingRules ?? []).map((r) => (r.frontendPort !== undefined ? `${r.protocol ?? "All"}/${r.frontendPort}->${r.backendPort ?? r.frontendPort}` : undefined))),
+            natPorts: uniq((lb.inboundNatRules ?? []).map((r) => (r.frontendPort !== undefined ? `${r.protocol ?? "All"}/${r.frontendPort}->${r.backendPort ?? r.frontendPort}` : undefined))),
             sku: lb.sku?.name ?? null,
           },
         }),
