@@ -66,9 +66,16 @@ const nativeBase64Url: ((b: Uint8Array) => string) | undefined = (() => {
   return undefined;
 })();
 
+/** Bytes per native base64url call: a multiple of 3 (no padding mid-stream), so a 20 MB payload never becomes one 28 MB string. */
+const NATIVE_CHUNK = 3 << 20;
+
 /** Writes `src` as unpadded base64url ASCII into `out` at `at`; returns the end offset. `native: null` forces the JS loop. */
 export function base64UrlInto(src: Uint8Array, out: Uint8Array, at: number, native: ((b: Uint8Array) => string) | null = nativeBase64Url ?? null): number {
-  if (native) return at + encoder.encodeInto(native(src), out.subarray(at)).written;
+  if (native) {
+    let o = at;
+    for (let i = 0; i < src.length; i += NATIVE_CHUNK) o += encoder.encodeInto(native(src.subarray(i, i + NATIVE_CHUNK)), out.subarray(o)).written;
+    return o;
+  }
   const n = src.length;
   const full = n - (n % 3);
   let o = at;

@@ -15,10 +15,13 @@ describe("detached ES256 JWS (worker/evidence/artifact.ts), checked with jose", 
   it("every base64 remainder and a large payload: jose verifies it with the payload re-attached; the header is jose's byte for byte", async () => {
     const { privateKey, publicKey } = await generateKeyPair("ES256");
     const big = crypto.getRandomValues(new Uint8Array(60_000));
-    for (const payload of [new Uint8Array(0), Uint8Array.of(0xff), Uint8Array.of(0xfb, 0xff), Uint8Array.of(1, 2, 3), Uint8Array.of(0xfc, 0, 0xfe, 0xff), big]) {
+    // Larger than one native base64url chunk (3 MiB), and not a multiple of 3.
+    const huge = new Uint8Array((3 << 20) + 65_537);
+    for (let i = 0; i < huge.length; i += 65_536) crypto.getRandomValues(huge.subarray(i, i + 65_536));
+    for (const payload of [new Uint8Array(0), Uint8Array.of(0xff), Uint8Array.of(0xfb, 0xff), Uint8Array.of(1, 2, 3), Uint8Array.of(0xfc, 0, 0xfe, 0xff), big, huge]) {
       const jws = await detachedJws(payload, KID, privateKey);
       const { payload: got, protectedHeader } = await verifyDetached(jws, payload, publicKey);
-      expect(got).toEqual(payload);
+      expect(got.length === payload.length && got.every((b, i) => b === payload[i])).toBe(true);
       expect(protectedHeader).toEqual({ alg: "ES256", kid: KID, typ: JWS_TYPE });
       const theirs = await new CompactSign(payload).setProtectedHeader({ alg: "ES256", kid: KID, typ: JWS_TYPE }).sign(privateKey);
       expect(jws.split(".")[0]).toBe(theirs.split(".")[0]);
@@ -27,8 +30,9 @@ describe("detached ES256 JWS (worker/evidence/artifact.ts), checked with jose", 
   });
 
   it("base64url, the runtime's own and the JS fallback, equal jose's at every length", () => {
-    for (const n of [...Array.from({ length: 40 }, (_, i) => i), 65_533]) {
-      const src = crypto.getRandomValues(new Uint8Array(n));
+    for (const n of [...Array.from({ length: 40 }, (_, i) => i), 65_533, (3 << 20) * 2 + 2]) {
+      const src = new Uint8Array(n);
+      for (let i = 0; i < n; i += 65_536) crypto.getRandomValues(src.subarray(i, i + 65_536));
       const want = base64url.encode(src);
       for (const native of [undefined, null]) {
         const out = new Uint8Array(want.length + 5).fill(0x21);
