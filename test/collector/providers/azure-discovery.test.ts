@@ -79,7 +79,8 @@ describe("Azure discovery against a local ARM server", () => {
 
     const lb = inv.resources.find((r) => r.uid === uid(ids.lb));
     // A backend pool VM, and the VM behind an inbound NAT rule (public port 50001 straight to its RDP).
-    expect(lb).toMatchObject({ kind: "load_balancer", network: { publicIps: ["20.1.2.4"] }, attributes: { scheme: "internet-facing", targets: [uid(ids.vm), uid(ids.adminVm)], natPorts: ["Tcp/50001->3389"] } });
+    // Its frontend is public (no subnet): it is placed in the VNet of its backend pool.
+    expect(lb).toMatchObject({ kind: "load_balancer", network: { networks: [uid(ids.vnet)], subnets: [], publicIps: ["20.1.2.4"] }, attributes: { scheme: "internet-facing", targets: [uid(ids.vm), uid(ids.adminVm)], natPorts: ["Tcp/50001->3389"] } });
     const agw = inv.resources.find((r) => r.uid === uid(ids.agw));
     expect(agw?.attributes).toMatchObject({ scheme: "internal", targets: [uid(ids.vm)], targetFqdns: ["legacy.example.com"], wafEnabled: true });
 

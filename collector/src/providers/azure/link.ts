@@ -58,6 +58,11 @@ export function linkAzure(resources: Resource[], routes: Route[]): void {
     const nics = Array.isArray(lb.attributes.targetNics) ? lb.attributes.targetNics : [];
     const ips = Array.isArray(lb.attributes.targetIps) ? lb.attributes.targetIps : [];
     lb.attributes.targets = uniq([...nics.map(ownerOfNic), ...ips.map((ip) => ownerOfIp.get(ip))]);
+    // A public load balancer's frontend sits in no subnet, but its backend pool is bound to one
+    // VNet: that is where it forwards, so it is placed there (else it would have no network at all).
+    if (lb.network.networks.length === 0) {
+      lb.network.networks = uniq((lb.attributes.targets as string[]).flatMap((t) => byUid.get(t)?.network.networks ?? [])).slice(0, 64);
+    }
     if (lb.network.publicIps.length > 0) (lb.attributes.internetFacing = true), (lb.attributes.scheme = "internet-facing");
   }
 
