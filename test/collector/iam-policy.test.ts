@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AWS_FAMILIES } from "../../collector/src/providers/aws/index.js";
 import { AWS_SERVICE_FAMILIES } from "../../collector/src/providers/aws/services/index.js";
+import { FLOW_LOG_FORMAT_CALLS } from "../../collector/src/flowlogs/aws-flow-log-formats.js";
 import { CLOUDWATCH_FLOWLOG_CALLS } from "../../collector/src/flowlogs/cloudwatch.js";
 import { S3_FLOWLOG_CALLS } from "../../collector/src/flowlogs/s3.js";
 
@@ -44,8 +45,8 @@ describe("shipped IAM policy", () => {
     const used = [...(await callsIn("collector/src/providers/aws/services"))];
     const undeclared = used.filter((c) => !declared.has(c));
     expect(undeclared, `calls without an IAM action: ${undeclared.join(", ")}`).toEqual([]);
-    // Reading flow logs from S3 and CloudWatch Logs: every SDK call there is declared too.
-    const flowLogCalls: Record<string, string> = { ...S3_FLOWLOG_CALLS, ...CLOUDWATCH_FLOWLOG_CALLS };
+    // Reading flow logs from S3 and CloudWatch Logs (and their formats): every SDK call there is declared too.
+    const flowLogCalls: Record<string, string> = { ...S3_FLOWLOG_CALLS, ...CLOUDWATCH_FLOWLOG_CALLS, ...FLOW_LOG_FORMAT_CALLS };
     const flowUsed = [...(await callsIn("collector/src/flowlogs"))];
     expect(flowUsed.filter((c) => !flowLogCalls[c]), "flow-log calls without an IAM action").toEqual([]);
     expect(flowUsed.sort()).toEqual(Object.keys(flowLogCalls).sort());

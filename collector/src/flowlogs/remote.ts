@@ -4,6 +4,7 @@ import type { AuthClient } from "google-auth-library";
 import type { CollectorConfig } from "../config.js";
 import type { Logger } from "../log.js";
 import type { FlowSink } from "./aws-vpc.js";
+import type { GroupFormats } from "./aws-flow-log-formats.js";
 import type { AzureBlobsCheckpoint } from "./azure-blobs.js";
 import type { CloudWatchCheckpoint } from "./cloudwatch.js";
 import type { GcpLoggingCheckpoint } from "./gcp-logging.js";
@@ -64,11 +65,14 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
     const { CloudWatchLogsClient } = await import("@aws-sdk/client-cloudwatch-logs");
     const { readCloudWatchFlowLogs } = await import("./cloudwatch.js");
     const clients = new Map<string, InstanceType<typeof CloudWatchLogsClient>>();
+    const formats = c.flowLogFormat ? undefined : await learnFormats(c.flowLogCloudWatch, aws, log);
     for (const { logGroup, region } of c.flowLogCloudWatch) {
       const key = `${region}:${logGroup}`;
       const client = clients.get(region) ?? new CloudWatchLogsClient({ region, ...aws });
       clients.set(region, client);
-      const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(c.flowLogFormat ? { fields: c.flowLogFormat } : {}), ...(log ? { log } : {}) });
+      const learnt = formats?.get(region)?.get(logGroup);
+      const fields = c.flowLogFormat ?? (Array.isArray(learnt) ? learnt : undefined);
+      const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(fields ? { fields } : {}), ...(log ? { log } : {}) });
       cp.cloudwatch![key] = r.checkpoint;
       reads.push(r);
     }
@@ -115,6 +119,24 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
   }
   for (const r of reads) if (r.coverage.status !== "ok") log?.warn("flow-log source not read whole", { source: r.source, status: r.coverage.status, reason: r.coverage.reason });
   return { reads, checkpoints: cp };
+}
+
+/**
+ * Each CloudWatch group's format, from the flow logs delivering to it (one DescribeFlowLogs
+ * listing per region). If that is denied, groups are read by what their records look like.
+ */
+async function learnFormats(groups: Array<{ logGroup: string; region: string }>, aws: RemoteFlowLogOptions["awsClientConfig"] & { maxAttempts: number }, log?: Logger): Promise<Map<string, GroupFormats>> {
+  const { EC2Client } = await import("@aws-sdk/client-ec2");
+  const { flowLogFormatsByGroup } = await import("./aws-flow-log-formats.js");
+  const byRegion = new Map<string, GroupFormats>();
+  for (const region of new Set(groups.map((g) => g.region))) {
+    try {
+      byRegion.set(region, await flowLogFormatsByGroup(new EC2Client({ region, ...aws }), groups.filter((g) => g.region === region).map((g) => g.logGroup)));
+    } catch (err) {
+      log?.warn("flow-log formats not readable (ec2:DescribeFlowLogs): CloudWatch records are read as default v2 / TGW v6", { region, error: errorLine(err) });
+    }
+  }
+  return byRegion;
 }
 
 /** A source whose client could not even be made (no credential): skipped, checkpoint kept. */

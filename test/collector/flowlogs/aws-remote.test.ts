@@ -9,7 +9,11 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Coverage } from "../../../contract/index.js";
 import { parseLogFormat, TGW_DEFAULT_V6_FIELDS } from "../../../collector/src/flowlogs/aws-vpc.js";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { loadConfig } from "../../../collector/src/config.js";
+import { flowLogFormatsByGroup } from "../../../collector/src/flowlogs/aws-flow-log-formats.js";
 import { readCloudWatchFlowLogs } from "../../../collector/src/flowlogs/cloudwatch.js";
+import { readRemoteFlowLogs } from "../../../collector/src/flowlogs/remote.js";
 import { readS3FlowLogs } from "../../../collector/src/flowlogs/s3.js";
 import { FlowSummary } from "../../../collector/src/flowlogs/summarize.js";
 import { type Moto, startMoto } from "../fixtures/moto.js";
@@ -196,6 +200,39 @@ c.put_log_events(logGroupName="/custom", logStreamName="eni-1", logEvents=[{"tim
     const r = await readCloudWatchFlowLogs({ logGroup: "/custom", region: "us-east-1", client: logs, sink: custom, since: t - 1000, lookbackMs: 60_000, fields });
     expect(r.stats).toMatchObject({ records: 1, malformed: 0 });
     expect(edgeOf(custom, 443)).toMatchObject({ srcIp: "10.0.0.5", dstIp: "10.0.1.7", packets: 4, bytes: 400 });
+  });
+});
+
+describe("a CloudWatch group's custom format, learnt from its flow log (moto)", () => {
+  it("DescribeFlowLogs names the format; a group fed two formats is read by what its records look like", async () => {
+    const t = Date.now() - 10 * 60_000;
+    const custom = "${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${packets} ${bytes} ${start} ${end}";
+    moto.python(`
+import boto3
+ec2 = boto3.client("ec2"); logs = boto3.client("logs")
+vpc1 = ec2.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+vpc2 = ec2.create_vpc(CidrBlock="10.51.0.0/16")["Vpc"]["VpcId"]
+for g in ["/learnt", "/mixed"]:
+    logs.create_log_group(logGroupName=g)
+    logs.create_log_stream(logGroupName=g, logStreamName="eni-9")
+role = "arn:aws:iam::123456789012:role/flow-logs"
+ec2.create_flow_logs(ResourceIds=[vpc1], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs", LogGroupName="/learnt", DeliverLogsPermissionArn=role, LogFormat="${custom}")
+ec2.create_flow_logs(ResourceIds=[vpc1], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs", LogGroupName="/mixed", DeliverLogsPermissionArn=role, LogFormat="${custom}")
+ec2.create_flow_logs(ResourceIds=[vpc2], ResourceType="VPC", TrafficType="ALL", LogDestinationType="cloud-watch-logs", LogGroupName="/mixed", DeliverLogsPermissionArn=role)
+logs.put_log_events(logGroupName="/learnt", logStreamName="eni-9", logEvents=[{"timestamp": ${t}, "message": "eni-9 10.50.0.5 10.50.1.7 41000 8443 6 ACCEPT 4 400 ${Math.floor(t / 1000)} ${Math.floor(t / 1000) + 60}"}])
+logs.put_log_events(logGroupName="/mixed", logStreamName="eni-9", logEvents=[{"timestamp": ${t}, "message": "${ACCEPT_SSH}"}])
+`);
+    const formats = await flowLogFormatsByGroup(new EC2Client({ region: "us-east-1", endpoint: moto.url, credentials: creds }), ["/learnt", "/mixed"]);
+    expect(formats.get("/learnt")).toEqual(parseLogFormat(custom));
+    expect(formats.get("/mixed")).toBe("mixed");
+
+    // Through the collector's wiring: no PSG_AWS_FLOWLOG_FORMAT, each group read right.
+    const config = loadConfig({ PSG_AWS_FLOWLOG_CLOUDWATCH: "/learnt@us-east-1,/mixed@us-east-1", PSG_FLOWLOG_SINCE_HOURS: "1" });
+    const sink = new FlowSummary();
+    const { reads } = await readRemoteFlowLogs({ config, sink, previous: {}, awsClientConfig: { endpoint: moto.url, credentials: creds } });
+    expect(reads.map((r) => [r.source, r.stats.records, r.stats.malformed])).toEqual([["cloudwatch:us-east-1:/learnt", 1, 0], ["cloudwatch:us-east-1:/mixed", 1, 0]]);
+    expect(edgeOf(sink, 8443)).toMatchObject({ srcIp: "10.50.0.5", dstIp: "10.50.1.7", packets: 4, bytes: 400 });
+    expect(edgeOf(sink, 22)).toMatchObject({ srcIp: "172.31.16.139", bytes: 4249 });
   });
 });
 
