@@ -19,6 +19,8 @@ export interface LoggingServerOptions {
   entries: LogEntryJson[];
   pageSize?: number;
   deny?: (project: string) => boolean;
+  /** Answer the n-th request (from 1) with 429 RESOURCE_EXHAUSTED, as Logging's read quota does. */
+  throttle?: (n: number) => boolean;
 }
 
 export interface LoggingServer {
@@ -31,6 +33,7 @@ export interface LoggingServer {
 
 export async function startLoggingServer(opts: LoggingServerOptions): Promise<LoggingServer> {
   const entries = [...opts.entries];
+  let calls = 0;
   const state: LoggingServer = { url: "", requests: [], add: (...e) => void entries.push(...e), close: async () => {} };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
@@ -51,6 +54,7 @@ export async function startLoggingServer(opts: LoggingServerOptions): Promise<Lo
     }
     const project = /^projects\/([^/]+)$/.exec(body.resourceNames?.[0] ?? "")?.[1];
     if (!project) return error(400, "INVALID_ARGUMENT", "resourceNames: at least one project is required");
+    if (opts.throttle?.(++calls)) return error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'logging.googleapis.com'.");
     if (opts.deny?.(project)) return error(403, "PERMISSION_DENIED", `Permission 'logging.logEntries.list' denied on resource (or it may not exist).`);
     const m = /^logName="([^"]+)" AND timestamp>="([^"]+)"$/.exec(body.filter ?? "");
     if (!m || Number.isNaN(Date.parse(m[2]!))) return error(400, "INVALID_ARGUMENT", `Unparseable filter: ${body.filter}`);

@@ -30,6 +30,10 @@ export interface GcpLoggingReadOptions {
   since: number;
   lookbackMs: number;
   pageSize?: number;
+  /** Tries per page when Logging answers 429 (its read quota is 60 calls a minute per project), with backoff. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
   log?: Logger;
 }
 
@@ -53,7 +57,7 @@ export async function readGcpFlowLogEntries(opts: GcpLoggingReadOptions): Promis
   try {
     do {
       const body = { resourceNames: [`projects/${opts.project}`], filter: vpcFlowsFilter(opts.project, window.from), orderBy: "timestamp asc", pageSize: opts.pageSize ?? PAGE_SIZE, ...(pageToken ? { pageToken } : {}) };
-      const res = await opts.authClient.request<ListResponse>({ url, method: "POST", data: body, headers: { "content-type": "application/json" } });
+      const res = await withBackoff(() => opts.authClient.request<ListResponse>({ url, method: "POST", data: body, headers: { "content-type": "application/json" } }), opts);
       for (const entry of res.data.entries ?? []) {
         const ts = entry.timestamp ? Date.parse(entry.timestamp) : NaN;
         if (!Number.isFinite(ts)) {
@@ -79,6 +83,23 @@ export async function readGcpFlowLogEntries(opts: GcpLoggingReadOptions): Promis
     coverage: sourceCoverage("gcp", opts.project, "global", GCP_FLOWLOG_PERMISSIONS[0], failures, pages, pages + failures.length),
     checkpoint: { since, window: window.checkpoint() },
   };
+}
+
+/** Retries a 429 (RESOURCE_EXHAUSTED) with exponential backoff and jitter; any other error at once. */
+async function withBackoff<T>(call: () => Promise<T>, opts: Pick<GcpLoggingReadOptions, "maxAttempts" | "baseDelayMs" | "sleep" | "log" | "project">): Promise<T> {
+  const attempts = opts.maxAttempts ?? 4;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const status = (err as { response?: { status?: number } }).response?.status;
+      if (status !== 429 || attempt >= attempts) throw err;
+      const delay = (opts.baseDelayMs ?? 2000) * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      opts.log?.warn("flow-log entries throttled, retrying", { project: opts.project, attempt, delayMs: Math.round(delay) });
+      await sleep(delay);
+    }
+  }
 }
 
 /** Google's JSON error (`{error: {code, status, message}}`) as one line, else the generic form. */

@@ -77,6 +77,25 @@ describe("GCP VPC flow logs through Cloud Logging entries:list", () => {
     expect(r4.stats.records).toBe(0);
   });
 
+  it("a 429 from Logging's read quota is retried with backoff; quota still exhausted leaves the rest for the next cycle (partial)", async () => {
+    server = await startLoggingServer({ pageSize: 1, entries: [entry(1, T0), entry(2, T0 + 1000), entry(3, T0 + 2000)], throttle: (n) => n === 1 || n >= 3 });
+    const waits: number[] = [];
+    const opts = { project: PROJECT, endpoint: server.url, authClient, since: T0 - 1000, lookbackMs: 60_000, maxAttempts: 2, baseDelayMs: 100, sleep: async (ms: number) => void waits.push(ms) };
+    const r1 = await readGcpFlowLogEntries({ ...opts, sink: new FlowSummary() });
+    // Request 1 throttled and retried (2), page 2 throttled twice (3, 4): one page read, the reason kept.
+    expect(waits).toHaveLength(2);
+    expect(r1.stats.records).toBe(1);
+    expect(r1.coverage).toMatchObject({ status: "partial", count: 1 });
+    expect(r1.coverage.reason).toMatch(/RESOURCE_EXHAUSTED \(HTTP 429\): Quota exceeded/);
+    const later = await startLoggingServer({ pageSize: 1, entries: [entry(1, T0), entry(2, T0 + 1000), entry(3, T0 + 2000)] });
+    try {
+      const r2 = await readGcpFlowLogEntries({ ...opts, endpoint: later.url, sink: new FlowSummary(), previous: r1.checkpoint });
+      expect(r2.stats.records).toBe(2);
+    } finally {
+      await later.close();
+    }
+  });
+
   it("a denied project is skipped with Google's reason, its checkpoint unchanged", async () => {
     server = await startLoggingServer({ entries: [], deny: (p) => p === PROJECT });
     const previous = { since: T0, window: { maxTs: T0, ids: { a: T0 } } };
