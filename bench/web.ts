@@ -68,7 +68,7 @@ async function post<T>(url: string, body: unknown, bearer?: string): Promise<T> 
 }
 
 /** The signed ingest path, as the collector does it (DESIGN §3). */
-async function seed(api: string, apiKey: string, resources: number, edges: number): Promise<void> {
+export async function seed(api: string, apiKey: string, resources: number, edges: number): Promise<void> {
   const tenant = buildTenant({ resources, edges });
   const token = await createEnrollmentToken(api, apiKey);
   const { secretKey, publicKey } = ed25519.keygen();

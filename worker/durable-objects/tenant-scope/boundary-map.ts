@@ -22,6 +22,8 @@ export interface BoundaryMapFilter {
   /** Also draw networks, subnets, security groups, NICs… */
   plumbing?: boolean;
   maxNodes?: number;
+  /** Fold further while there are more links than this (default 150). */
+  maxEdges?: number;
 }
 
 export interface BoundaryMapNode {
@@ -120,8 +122,36 @@ export function chooseLevels(rows: GroupRow[], maxNodes: number): Partial<Record
   return levels;
 }
 
+/** Links beyond this make ELK's layered layout take seconds; past it scopes fold further. */
+export const DEFAULT_MAP_EDGES = 150;
+const COARSER: Record<FoldLevel, FoldLevel | null> = { resource: "network", network: "account", account: "scope", scope: null };
+
+type Individual = { uid: string; name: string; kind: string; provider: string; account: string; net: string; scope: Scope };
+type PairRow = { s: string | null; t: string | null; port: number; protocol: number; bytes: number; flows: number };
+
+/**
+ * The last maps computed, per object and filter, valid until the next classification (which
+ * is what changes resources, decisions and flows): a dashboard reloading the map costs
+ * nothing until something changed.
+ */
+const cache = new WeakMap<SqlStorage, { stamp: string; maps: Map<string, BoundaryMapGraph> }>();
+
 export function boundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): BoundaryMapGraph {
+  const stamp = sql.exec<{ v: string }>("SELECT coalesce(group_concat(value, '/'), '') AS v FROM meta WHERE key IN ('classified_at', 'dirty')").one().v;
+  let entry = cache.get(sql);
+  if (!entry || entry.stamp !== stamp) cache.set(sql, (entry = { stamp, maps: new Map() }));
+  const key = JSON.stringify(filter);
+  const hit = entry.maps.get(key);
+  if (hit) return hit;
+  const map = computeBoundaryMap(sql, filter);
+  if (entry.maps.size >= 16) entry.maps.delete(entry.maps.keys().next().value!);
+  entry.maps.set(key, map);
+  return map;
+}
+
+export function computeBoundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): BoundaryMapGraph {
   const maxNodes = Math.min(MAX_MAP_NODES, Math.max(10, filter.maxNodes ?? DEFAULT_MAP_NODES));
+  const maxEdges = Math.max(1, filter.maxEdges ?? DEFAULT_MAP_EDGES);
   const scopes = ORDER.filter((s) => (filter.scopes.length === 0 || filter.scopes.includes(s)) && !(filter.hideOutOfScope && s === "out_of_scope"));
   if (scopes.length === 0) return { nodes: [], edges: [], shown: 0, folded: 0, levels: {} };
 
@@ -136,26 +166,75 @@ export function boundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): Boundar
     .toArray();
   const levels = chooseLevels(rows, maxNodes);
 
-  // 2. The boxes: resources one by one where their scope fits, folded boxes from the counts otherwise.
+  // 2. The resources drawn one by one (their scope fits the node budget).
+  const individual = new Map<string, Individual>();
+  const oneByOne = scopes.filter((s) => levels[s] === "resource");
+  if (oneByOne.length > 0) {
+    const w = resourceWhere(filter, "r", "d.scope", oneByOne);
+    for (const r of sql.exec<Individual>(
+      `SELECT r.uid, r.name, r.kind, r.provider, r.account, ${NET} AS net, d.scope AS scope FROM decisions d CROSS JOIN resources r ON r.uid = d.uid WHERE ${w.sql}`,
+      ...w.args,
+    )) individual.set(r.uid, { ...r });
+  }
+
+  // 3. Accepted flows with an in-scope end, summed per (box, box, port) at these levels. Ends
+  //    outside the filter drop their flow; unmapped ends go to the external boxes.
+  const end = (side: "src" | "dst") => {
+    const r = `r${side[0]}`;
+    const scope = `f.${side}_scope`;
+    const kept = resourceWhere(filter, r, scope, scopes);
+    const cases = scopes.map((sc) => `WHEN '${sc}' THEN ${keyExpr(levels[sc] ?? "scope", r, scope)}`).join(" ");
+    return { sql: `CASE WHEN f.${side}_uid IS NULL THEN ${externalExpr(`f.${side}_ip`)} WHEN ${kept.sql} THEN CASE ${scope} ${cases} END END`, args: kept.args };
+  };
+  const src = end("src");
+  const dst = end("dst");
+  const inScope = IN_SCOPE.filter((sc) => scopes.includes(sc)).map((sc) => `'${sc}'`).join(", ");
+  const pairs = inScope === ""
+    ? []
+    : sql
+        .exec<PairRow>(
+          `SELECT ${src.sql} AS s, ${dst.sql} AS t, f.dst_port AS port, f.protocol AS protocol, sum(f.bytes) AS bytes, sum(f.flows) AS flows
+           FROM flow_edges f LEFT JOIN resources rs ON rs.uid = f.src_uid LEFT JOIN resources rd ON rd.uid = f.dst_uid
+           WHERE f.action = 'accept' AND (f.src_scope IN (${inScope}) OR f.dst_scope IN (${inScope}))
+           GROUP BY 1, 2, 3, 4`,
+          ...src.args,
+          ...dst.args,
+        )
+        .toArray()
+        .filter((p) => p.s !== null && p.t !== null && p.s !== p.t);
+
+  // 4. Too many links for a readable (and quickly laid out) diagram: fold further, least
+  //    important scope first, re-summing the links in memory.
+  let graph = assemble(rows, individual, pairs, levels, scopes, filter.minBytes ?? 0);
+  const order = [...scopes].reverse();
+  while (graph.edges.length > maxEdges) {
+    const scope = order.find((sc) => COARSER[levels[sc]!] !== null && rows.some((r) => r.scope === sc));
+    if (scope === undefined) break;
+    levels[scope] = COARSER[levels[scope]!]!;
+    graph = assemble(rows, individual, pairs, levels, scopes, filter.minBytes ?? 0);
+  }
+  return graph;
+}
+
+/** The box id of a resource or a finer box at `level` (ids are `g:scope:provider:account:network`). */
+function boxId(scope: Scope, provider: string, account: string, net: string, level: FoldLevel): string {
+  return level === "network" ? `g:${scope}:${provider}:${account}:${net}` : level === "account" ? `g:${scope}:${provider}:${account}` : `g:${scope}`;
+}
+
+function assemble(rows: GroupRow[], individual: Map<string, Individual>, pairs: PairRow[], levels: Partial<Record<Scope, FoldLevel>>, scopes: Scope[], minBytes: number): BoundaryMapGraph {
   const nodes = new Map<string, BoundaryMapNode>();
   let shown = 0;
-  const individual = scopes.filter((s) => levels[s] === "resource");
-  if (individual.length > 0) {
-    const w = resourceWhere(filter, "r", "d.scope", individual);
-    for (const r of sql.exec<{ uid: string; name: string; kind: string; account: string; scope: Scope }>(
-      `SELECT r.uid, r.name, r.kind, r.account, d.scope FROM decisions d CROSS JOIN resources r ON r.uid = d.uid WHERE ${w.sql}`,
-      ...w.args,
-    )) {
-      nodes.set(r.uid, { id: r.uid, group: r.scope, label: r.name || r.uid.split(/[/:]/).pop() || r.uid, detail: `${r.kind.replaceAll("_", " ")} · ${r.account}`, uid: r.uid });
-      shown++;
-    }
+  for (const r of individual.values()) {
+    if (levels[r.scope] !== "resource") continue;
+    nodes.set(r.uid, { id: r.uid, group: r.scope, label: r.name || r.uid.split(/[/:]/).pop() || r.uid, detail: `${r.kind.replaceAll("_", " ")} · ${r.account}`, uid: r.uid });
+    shown++;
   }
   let folded = 0;
   for (const g of rows) {
     const level = levels[g.scope]!;
     if (level === "resource") continue;
     folded += g.n;
-    const id = level === "network" ? `g:${g.scope}:${g.provider}:${g.account}:${g.net}` : level === "account" ? `g:${g.scope}:${g.provider}:${g.account}` : `g:${g.scope}`;
+    const id = boxId(g.scope, g.provider, g.account, g.net, level);
     const node = nodes.get(id) ?? {
       id,
       group: g.scope,
@@ -169,40 +248,23 @@ export function boundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): Boundar
     nodes.set(id, node);
   }
 
-  // 3. Accepted flows with an in-scope end, summed per (box, box, port). Ends outside the
-  //    filter drop their flow; unmapped ends go to the external boxes.
-  const end = (side: "src" | "dst") => {
-    const r = `r${side[0]}`;
-    const scope = `f.${side}_scope`;
-    const kept = resourceWhere(filter, r, scope, scopes);
-    const cases = scopes.map((s) => `WHEN '${s}' THEN ${keyExpr(levels[s] ?? "scope", r, scope)}`).join(" ");
-    return {
-      sql: `CASE WHEN f.${side}_uid IS NULL THEN ${externalExpr(`f.${side}_ip`)} WHEN ${kept.sql} THEN CASE ${scope} ${cases} END END`,
-      args: kept.args,
-    };
+  // Where an end computed at the query's levels lands now (a scope may have folded since).
+  const land = (id: string): string | null => {
+    if (id.startsWith("ext:") || nodes.has(id)) return id;
+    const one = individual.get(id);
+    if (one) return boxId(one.scope, one.provider, one.account, one.net, levels[one.scope]!);
+    const [, scope, provider, account, ...net] = id.split(":");
+    if (!scope || !scopes.includes(scope as Scope)) return null;
+    return boxId(scope as Scope, provider ?? "", account ?? "", net.join(":"), levels[scope as Scope]!);
   };
-  const src = end("src");
-  const dst = end("dst");
-  const inScope = IN_SCOPE.filter((s) => scopes.includes(s)).map((s) => `'${s}'`).join(", ");
-  const pairs = inScope === ""
-    ? []
-    : sql
-        .exec<{ s: string | null; t: string | null; port: number; protocol: number; bytes: number; flows: number }>(
-          `SELECT ${src.sql} AS s, ${dst.sql} AS t, f.dst_port AS port, f.protocol AS protocol, sum(f.bytes) AS bytes, sum(f.flows) AS flows
-           FROM flow_edges f LEFT JOIN resources rs ON rs.uid = f.src_uid LEFT JOIN resources rd ON rd.uid = f.dst_uid
-           WHERE f.action = 'accept' AND (f.src_scope IN (${inScope}) OR f.dst_scope IN (${inScope}))
-           GROUP BY 1, 2, 3, 4`,
-          ...src.args,
-          ...dst.args,
-        )
-        .toArray();
-
   interface Pair { source: string; target: string; ports: Map<string, number>; bytes: number; flows: number }
   const byPair = new Map<string, Pair>();
   for (const p of pairs) {
-    if (p.s === null || p.t === null || p.s === p.t) continue;
-    const id = `${p.s}\u0000${p.t}`;
-    const pair = byPair.get(id) ?? { source: p.s, target: p.t, ports: new Map(), bytes: 0, flows: 0 };
+    const source = land(p.s!);
+    const target = land(p.t!);
+    if (source === null || target === null || source === target) continue;
+    const id = `${source}\u0000${target}`;
+    const pair = byPair.get(id) ?? { source, target, ports: new Map(), bytes: 0, flows: 0 };
     const port = `${p.port}/${PROTO[p.protocol] ?? p.protocol}`;
     pair.ports.set(port, (pair.ports.get(port) ?? 0) + p.bytes);
     pair.bytes += p.bytes;
@@ -211,7 +273,7 @@ export function boundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): Boundar
   }
   const edges: BoundaryMapEdge[] = [];
   for (const p of byPair.values()) {
-    if (p.bytes < (filter.minBytes ?? 0)) continue;
+    if (p.bytes < minBytes) continue;
     for (const id of [p.source, p.target]) {
       if (id === "ext:internet") nodes.set(id, { id, group: "external", label: "Internet", detail: "public addresses no scan maps" });
       if (id === "ext:private") nodes.set(id, { id, group: "external", label: "Unmapped private addresses", detail: "no known resource has them" });
@@ -231,5 +293,5 @@ export function boundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): Boundar
   }
   const order = (n: BoundaryMapNode) => GROUP_ORDER.indexOf(n.group);
   const sorted = [...nodes.values()].sort((x, y) => order(x) - order(y) || x.label.localeCompare(y.label) || (x.id < y.id ? -1 : 1));
-  return { nodes: sorted, edges, shown, folded, levels };
+  return { nodes: sorted, edges, shown, folded, levels: { ...levels } };
 }

@@ -1,4 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { boundaryMap, computeBoundaryMap } from "../../../../worker/durable-objects/tenant-scope/boundary-map.js";
+import { tenantScope } from "../../../../worker/durable-objects/tenant-scope/client.js";
+import type { TenantScope } from "../../../../worker/durable-objects/tenant-scope/object.js";
 import { ARN, seededTenant } from "../../fixtures.js";
 import { call, coverage, expectError, flowEdge, ingest, newCollector, newTenant, resource, scan, type Json } from "../../helpers.js";
 
@@ -77,6 +82,30 @@ describe("GET /v1/scope/map", () => {
 
     const tiny = await get(t.read, "?maxNodes=10&scope=connected&scope=cde&minBytes=601");
     expect(tiny.edges).toEqual([]);
+  });
+
+  it("past the link cap, the least important scopes fold further and the links are re-summed; a repeated query is served from memory until the next classification", async () => {
+    const t = await appFleetTenant();
+    await runInDurableObject(tenantScope(env, t.tenantId), (_i: TenantScope, state) => {
+      const sql = state.storage.sql;
+      const full = computeBoundaryMap(sql, { scopes: [] });
+      expect(full.edges.length).toBe(25); // 24 app servers and the internet, each to the vault
+      // 4 network boxes + the internet = 5 links > 4: connected folds per account (2 + 1 = 3 links).
+      const perAccount = computeBoundaryMap(sql, { scopes: [], maxEdges: 4 });
+      expect(perAccount.levels).toMatchObject({ cde: "resource", connected: "account" });
+      expect(perAccount.edges.map((e) => e.bytes).sort((a, b) => a - b)).toEqual([5, 1200, 1200]);
+      const capped = computeBoundaryMap(sql, { scopes: [], maxEdges: 2 });
+      expect(capped.levels).toMatchObject({ cde: "resource", connected: "scope" });
+      expect(capped.edges.map((e) => [e.source, e.target, e.bytes])).toEqual(expect.arrayContaining([["g:connected", DB, 2400], ["ext:internet", DB, 5]]));
+      expect(capped.edges).toHaveLength(2);
+      expect(capped.nodes.find((n) => n.id === "g:connected")).toMatchObject({ count: 24, drill: { scope: "connected" } });
+
+      const first = boundaryMap(sql, { scopes: [] });
+      expect(boundaryMap(sql, { scopes: [] })).toBe(first);
+      expect(boundaryMap(sql, { scopes: ["cde"] })).not.toBe(first);
+      sql.exec("UPDATE meta SET value = value || '0' WHERE key = 'classified_at'");
+      expect(boundaryMap(sql, { scopes: [] })).not.toBe(first);
+    });
   });
 
   it("bad input: an unknown scope, a node cap out of range, negative bytes are 400", async () => {
