@@ -44,7 +44,7 @@ function direct(model: NetworkModel, i: number): InternetExposure | null {
   const r = model.resources[i]!;
   if (!isInternetFacing(r)) return null;
   const e = endpointOf(model, [i]);
-  if (e.network === undefined && e.subnetUid === undefined) return null;
+  if (e.network === undefined && e.subnetUid === undefined) return outsideAnyNetwork(model, r, e);
   const route = internetRoute(model, e);
   if (!route.ok) return null;
   const ev = evaluatePath(model, INTERNET, e);
@@ -52,6 +52,22 @@ function direct(model: NetworkModel, i: number): InternetExposure | null {
   const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
   const explained = explainPath(model, INTERNET, e, ev.protocol, port);
   return { uid: r.uid, entryPoint: r.uid, via: [], protocol: protocolName(ev.protocol), ports: describePorts(ev.ports), hops: [route.hop, ...explained.hops] };
+}
+
+/**
+ * A managed service's public address outside any network (a Cloud SQL instance with only a
+ * public IP): no route, NACL or firewall of the customer's stands in front of it, only the
+ * service's own access list (authorized networks, sent as the resource's own rules). It is
+ * exposed when that list admits the internet; without such a list nothing says so.
+ */
+function outsideAnyNetwork(model: NetworkModel, r: Resource, e: Endpoint): InternetExposure | null {
+  if (!e.groups.includes(r.uid)) return null;
+  const ev = evaluatePath(model, INTERNET, e);
+  if (!ev.reachable) return null;
+  const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
+  const explained = explainPath(model, INTERNET, e, ev.protocol, port);
+  const entry: Hop = { step: "internet_gateway", control: r.uid, action: "route", detail: `public address ${networkOf(r).publicIps.join(", ")} of a managed service in no network: the provider's endpoint, so no route or network firewall of the customer's applies` };
+  return { uid: r.uid, entryPoint: r.uid, via: [], protocol: protocolName(ev.protocol), ports: describePorts(ev.ports), hops: [entry, ...explained.hops] };
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   egressNoMatchAllows, ingressNoMatchAllows, ruleLayer, rulesOf, type Endpoint, type Hop, type HopStep, type LayerOutcome,
 } from "./layers.js";
 import { ipv4ToInt } from "../cidr.js";
-import { gatewayId, lookupRoute, pairKey, type NetworkModel, type Range, type SubnetInfo } from "./model.js";
+import { gatewayId, lookupRoute, pairKey, type NetworkModel, type ParsedRoute, type Range, type SubnetInfo } from "./model.js";
 import type { Provider } from "../../../contract/index.js";
 import { ALL_PORTS, EPHEMERAL_PORTS, describePorts, intersect, isEmpty, portless, protocolName, protocolNumber, single, type PortSet } from "./ports.js";
 
@@ -113,6 +113,11 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
         : { step: "route", control: src.network!, action: "route", detail: "within the same network (local routing)" });
       return { ok: true, hops };
     }
+    const managed = managedServiceRoute(src, dst, fwd);
+    if (managed) {
+      hops.push(managed);
+      return { ok: true, hops };
+    }
   }
   if (fwd === undefined) {
     // Azure and GCP peerings add system routes on both sides; AWS needs explicit routes.
@@ -180,6 +185,23 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
   }
   if (target.kind !== "peering") hops.push({ step: "route", control: target.uid ?? target.kind, action: "unknown", detail: `${target.kind} route tables are not evaluated: assumed to connect its attachments` });
   return { ok: true, hops };
+}
+
+/**
+ * A destination placed in the source's network but in none of its subnets is a managed
+ * service peered into it (Cloud SQL private IP, a GKE control plane): the network reaches
+ * it by the system route the peering adds for the service's private range, which the
+ * table the collector read does not list. On GCP that peering subnet route beats any
+ * custom route (none may be more specific); elsewhere only the default route is taken to
+ * be what the missing system route would override.
+ */
+function managedServiceRoute(src: Endpoint, dst: Endpoint, fwd: ParsedRoute): Hop | undefined {
+  if (dst.subnetUid !== undefined || dst.network === undefined) return undefined;
+  if (dst.provider !== "gcp" && fwd.range.prefix !== 0) return undefined;
+  return {
+    step: "route", control: dst.network, action: "route",
+    detail: `${dst.uid} is in ${dst.network} without a subnet (a managed service peered into the network): reached by the system route to its private range, not by ${fwd.route.destination} → ${fwd.route.target.kind} in ${fwd.route.tableUid}${src.subnetUid ? ` (${src.subnetUid}'s table)` : ""}`,
+  };
 }
 
 interface TransitOutcome {
