@@ -261,21 +261,26 @@ function measureMemory(target: { resources: number; edges: number }): ClassifyBe
     const m = process.memoryUsage();
     return m.heapUsed + m.arrayBuffers;
   };
+  // Resources alone: the same generator with no edges (resources come first, so they are the same).
   const m0 = mem();
-  const tenant = buildTenant(target);
+  const bare = buildTenant({ resources: target.resources, edges: 0 });
+  const resources = mem() - m0;
+  if (bare.resources.length === 0) throw new Error("unreachable: keeps the bare tenant alive until measured");
   const m1 = mem();
-  const table = EdgeTable.from(tenant.edges);
+  const tenant = buildTenant(target);
+  const edgeArray = mem() - m1 - resources;
   const m2 = mem();
+  // Columns + string tables (the strings are shared with the FlowEdge objects until those go).
+  const table = EdgeTable.from(tenant.edges);
+  const m3 = mem();
   const flowEdges = tenant.edges.length;
   tenant.edges = [];
-  const m3 = mem();
-  const { state } = classifyWithState({ ...tenant, edges: table, overrides: [], now: 0 });
   const m4 = mem();
-  const stateMB = mb(m4 - m3);
-  const edgeArray = m2 - m3;
+  const { state } = classifyWithState({ ...tenant, edges: table, overrides: [], now: 0 });
+  const stateBytes = mem() - m4;
   const out = {
-    resourcesMB: mb(m1 - m0 - edgeArray), flowEdgeArrayMB: mb(edgeArray), edgeTableMB: mb(m2 - m1), stateMB,
-    withTableMB: mb(m4 - m0), withArrayMB: mb(m4 - m0 - (m2 - m1) + edgeArray),
+    resourcesMB: mb(resources), flowEdgeArrayMB: mb(edgeArray), edgeTableMB: mb(m3 - m2), stateMB: mb(stateBytes),
+    withTableMB: mb(resources + (m3 - m2) + stateBytes), withArrayMB: mb(resources + edgeArray + stateBytes),
   };
   if (state.decisions.size === 0 || table.length !== flowEdges) throw new Error("unreachable: keeps the measured objects alive until here");
   return out;
