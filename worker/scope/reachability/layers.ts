@@ -23,7 +23,7 @@ export interface Endpoint {
 export type HopStep =
   | "source_egress" | "source_subnet_egress" | "source_acl_egress" | "route" | "peering" | "return_route"
   | "destination_acl_ingress" | "destination_acl_return" | "source_acl_return" | "destination_subnet_ingress"
-  | "destination_ingress" | "internet_gateway" | "load_balancer";
+  | "destination_ingress" | "internet_gateway" | "load_balancer" | "firewall";
 
 /** One step of a path and the control (and rule or route) that allowed or blocked it. */
 export interface Hop {

@@ -67,6 +67,15 @@ export interface TransitAttachment {
   table: string | undefined;
 }
 
+/** A firewall that filters traffic routed through it (Azure Firewall): its rules are sent as halves (ingress: sources, egress: destinations). */
+export interface TransitFirewall {
+  uid: string;
+  /** false when its policy could not be read: passing through it is not evaluated. */
+  rulesRead: boolean;
+  /** Rules left out by the collector (deny rules narrow on both sides): what is shown allowed may be closed. */
+  denyRulesNotSent: readonly string[];
+}
+
 export interface NetworkModel {
   resources: readonly Resource[];
   index: ReadonlyMap<string, number>;
@@ -87,6 +96,8 @@ export interface NetworkModel {
   attachmentOf: ReadonlyMap<string, string>;
   /** Transit gateway route tables whose routes were read: a missing route there is a fact, not a gap. */
   transitTables: ReadonlySet<string>;
+  /** Transit firewalls by uid and by `ip:<private address>` (how a route names a virtual appliance). */
+  firewalls: ReadonlyMap<string, TransitFirewall>;
   hasConfiguration: boolean;
 }
 
@@ -185,6 +196,7 @@ export function buildNetworkModel(
   const attachments = new Map<string, TransitAttachment>();
   const associatedBy = new Map<string, string>();
   const transitTables = new Set<string>();
+  const firewalls = new Map<string, TransitFirewall>();
   const add = (m: Map<string, string[]>, k: string, v: string) => {
     const l = m.get(k);
     if (l === undefined) m.set(k, [v]);
@@ -241,6 +253,15 @@ export function buildNetworkModel(
       case "load_balancer":
         for (const t of stringList(r.attributes?.["targets"])) add(balancersOf, t, r.uid);
         break;
+      case "firewall":
+        if (r.attributes?.["ruleSemantics"] === "transit") {
+          const fw: TransitFirewall = { uid: r.uid, rulesRead: r.attributes["rulesRead"] !== false, denyRulesNotSent: stringList(r.attributes["denyRulesNotSent"]) };
+          firewalls.set(r.uid, fw);
+          for (const ip of net.privateIps) if (!firewalls.has(`ip:${ip}`)) firewalls.set(`ip:${ip}`, fw);
+          // Its rules filter what is routed through it, not what enters its own subnet (AzureFirewallSubnet).
+          continue;
+        }
+        break;
       default:
         break;
     }
@@ -295,7 +316,7 @@ export function buildNetworkModel(
   for (const list of routes.values()) list.sort((a, b) => b.range.prefix - a.range.prefix || (a.route.id < b.route.id ? -1 : a.route.id > b.route.id ? 1 : 0));
 
   return {
-    resources, index, subnets, rules: byOwner, routes, peerings, peered, providerOfNetwork, balancersOf, attachments, attachmentOf, transitTables,
+    resources, index, subnets, rules: byOwner, routes, peerings, peered, providerOfNetwork, balancersOf, attachments, attachmentOf, transitTables, firewalls,
     hasConfiguration: input.rules.length > 0 || input.routes.length > 0,
   };
 }

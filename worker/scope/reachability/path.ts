@@ -3,7 +3,8 @@ import {
   egressNoMatchAllows, ingressNoMatchAllows, ruleLayer, rulesOf, type Endpoint, type Hop, type HopStep, type LayerOutcome,
 } from "./layers.js";
 import { ipv4ToInt } from "../cidr.js";
-import { gatewayId, lookupRoute, pairKey, type NetworkModel, type ParsedRoute, type Range, type SubnetInfo } from "./model.js";
+import { firewallLayer } from "./firewall.js";
+import { gatewayId, lookupRoute, pairKey, type NetworkModel, type ParsedRoute, type Range, type SubnetInfo, type TransitFirewall } from "./model.js";
 import type { Provider } from "../../../contract/index.js";
 import { ALL_PORTS, EPHEMERAL_PORTS, describePorts, intersect, isEmpty, portless, protocolName, protocolNumber, single, type PortSet } from "./ports.js";
 
@@ -88,6 +89,10 @@ interface RouteOutcome {
   ok: boolean;
   hops: Hop[];
   blocked?: Hop;
+  /** A transit firewall the route passes through: its rules are a filtering layer of the path. */
+  through?: TransitFirewall;
+  /** Routing from that firewall on to the destination, shown after the firewall's decision. */
+  onward?: Hop[];
 }
 
 function isPlaced(e: Endpoint): boolean {
@@ -95,7 +100,7 @@ function isPlaced(e: Endpoint): boolean {
 }
 
 /** Routing between two private endpoints: forward route and return route, longest prefix first. */
-export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint): RouteOutcome {
+export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint, onward = false): RouteOutcome {
   const hops: Hop[] = [];
   if (src.subnetUid !== undefined && src.subnetUid === dst.subnetUid) return { ok: true, hops };
   if (!isPlaced(src) || !isPlaced(dst)) {
@@ -157,9 +162,16 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
     case "virtual_appliance":
     case "instance":
     case "nic":
-    case "other":
+    case "other": {
+      const fw = target.uid === undefined || onward ? undefined : model.firewalls.get(target.uid);
+      if (fw !== undefined && fw.rulesRead) return throughFirewall(model, fw, dst, hops);
+      if (fw !== undefined) {
+        hops.push({ step: "firewall", control: fw.uid, action: "unknown", detail: `the rules of firewall ${fw.uid} were not read (its policy could not be read): its filtering is not evaluated` });
+        return { ok: true, hops };
+      }
       hops.push({ step: "route", control: target.uid ?? fwd.route.tableUid, action: "unknown", detail: `through ${target.kind} ${target.uid ?? ""}: its own filtering is not evaluated` });
       return { ok: true, hops };
+    }
     default:
       return { ok: false, hops, blocked: { ...routeHop, action: "no_route", detail: `${fwd.route.destination} in ${fwd.route.tableUid} leads to ${target.kind}, not to ${dst.network}` } };
   }
@@ -185,6 +197,21 @@ export function routeBetween(model: NetworkModel, src: Endpoint, dst: Endpoint):
   }
   if (target.kind !== "peering") hops.push({ step: "route", control: target.uid ?? target.kind, action: "unknown", detail: `${target.kind} route tables are not evaluated: assumed to connect its attachments` });
   return { ok: true, hops };
+}
+
+/**
+ * Routed to a transit firewall: from there the firewall's own network routes the traffic on
+ * (evaluated from the firewall's placement; a second appliance on the way is not followed),
+ * and its rules become a filtering layer of the path (see firewall.ts). Replies of the stateful
+ * firewall are not checked for a symmetric return route.
+ */
+function throughFirewall(model: NetworkModel, fw: TransitFirewall, dst: Endpoint, hops: Hop[]): RouteOutcome {
+  const i = model.index.get(fw.uid);
+  if (i === undefined) return { ok: true, hops, through: fw };
+  const onward = routeBetween(model, endpointOf(model, [i]), dst, true);
+  const after = onward.hops.map((h) => ({ ...h, detail: `from firewall ${fw.uid}: ${h.detail}` }));
+  if (!onward.ok) return { ok: false, hops: [...hops, ...after], blocked: { ...onward.blocked!, detail: `from firewall ${fw.uid}: ${onward.blocked!.detail}` } };
+  return { ok: true, hops, through: fw, onward: after };
 }
 
 /**
@@ -244,7 +271,7 @@ function transitHop(model: NetworkModel, gateway: string, fromNetwork: string, t
 type Layer = (want: PortSet, explain: boolean) => LayerOutcome;
 
 /** The filtering layers of src → dst on one protocol, in path order (routing is separate: it has no ports). */
-function layers(model: NetworkModel, src: Endpoint, dst: Endpoint, proto: number): Layer[] {
+function layers(model: NetworkModel, src: Endpoint, dst: Endpoint, proto: number, through?: TransitFirewall): Layer[] {
   const out: Layer[] = [];
   if (!src.internet && src.groups.length > 0) {
     const rules = rulesOf(model, src.groups);
@@ -262,6 +289,7 @@ function layers(model: NetworkModel, src: Endpoint, dst: Endpoint, proto: number
       const r = rulesOf(model, [acl]);
       if (r.egress.length) out.push((w, e) => ruleLayer("source_acl_egress", acl, r.egress, dst, proto, w, false, e));
     }
+    if (through !== undefined) out.push((w, e) => firewallLayer(model, through, src, dst, proto, w, e));
     for (const acl of dst.subnet?.nacls ?? []) {
       const r = rulesOf(model, [acl]);
       if (r.ingress.length) out.push((w, e) => ruleLayer("destination_acl_ingress", acl, r.ingress, src, proto, w, false, e));
@@ -336,13 +364,13 @@ function evaluateProto(ls: Layer[], proto: number, want: PortSet): { ports: Port
  * proto is undefined)? Returns the first protocol that gets through, or the step that blocked.
  */
 export function evaluatePath(model: NetworkModel, src: Endpoint, dst: Endpoint, proto?: number, want: PortSet = ALL_PORTS): PathEval {
-  const routing = src.internet || dst.internet ? { ok: true, hops: [] } : routeBetween(model, src, dst);
+  const routing: RouteOutcome = src.internet || dst.internet ? { ok: true, hops: [] } : routeBetween(model, src, dst);
   if (!routing.ok) return { reachable: false, protocol: proto ?? -1, ports: [], partial: false, ...(routing.blocked ? { blockedBy: routing.blocked } : {}) };
   const protos = proto === undefined ? candidateProtocols(model, dst) : [proto];
   let blockedBy: Hop | undefined;
   let partial = false;
   for (const p of protos) {
-    const r = evaluateProto(layers(model, src, dst, p), p, want);
+    const r = evaluateProto(layers(model, src, dst, p, routing.through), p, want);
     partial ||= r.partial;
     if (!isEmpty(r.ports)) return { reachable: true, protocol: p, ports: r.ports, partial };
     blockedBy ??= r.blockedBy;
@@ -353,9 +381,9 @@ export function evaluatePath(model: NetworkModel, src: Endpoint, dst: Endpoint, 
 
 /** Every hop of a path at one protocol and port, each with the rule or route that allowed it (or the one that blocked). */
 export function explainPath(model: NetworkModel, src: Endpoint, dst: Endpoint, proto: number, port: number): { reachable: boolean; hops: Hop[]; blockedBy?: Hop } {
-  const routing = src.internet || dst.internet ? { ok: true, hops: [] as Hop[] } : routeBetween(model, src, dst);
+  const routing: RouteOutcome = src.internet || dst.internet ? { ok: true, hops: [] } : routeBetween(model, src, dst);
   const hops: Hop[] = [];
-  const ls = layers(model, src, dst, proto);
+  const ls = layers(model, src, dst, proto, routing.through);
   const want = single(portless(proto) ? 0 : port);
   // Path order: source side, routing, destination side.
   const sourceSide = new Set<HopStep>(["source_egress", "source_subnet_egress", "source_acl_egress"]);
@@ -369,6 +397,7 @@ export function explainPath(model: NetworkModel, src: Endpoint, dst: Endpoint, p
     }
     if (o.hop) hops.push(o.hop);
     if (isEmpty(o.ports)) return { reachable: false, hops, blockedBy: o.hop! };
+    if (o.hop?.step === "firewall") hops.push(...(routing.onward ?? []));
   }
   return { reachable: true, hops };
 }
