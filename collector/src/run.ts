@@ -11,6 +11,7 @@ import { HttpTransport, type Transport } from "./emit/transport.js";
 import { type Checkpoints, readFlowLogs } from "./flowlogs/files.js";
 import { ipToUid } from "./flowlogs/ip-map.js";
 import { type RemoteCheckpoints, type RemoteFlowLogOptions, readRemoteFlowLogs } from "./flowlogs/remote.js";
+import type { FlowSourceRun } from "./flowlogs/sources.js";
 import { FlowSummary } from "./flowlogs/summarize.js";
 import type { Logger } from "./log.js";
 import { discoverAwsAccounts } from "./providers/aws/accounts.js";
@@ -58,11 +59,13 @@ export interface CycleReport {
   skipped: Coverage[];
   /** Each flow-log source in the clouds this cycle: read whole (ok), partly, or not at all, and why. */
   flowSources?: Coverage[];
+  /** The same sources with what each read this cycle (for `collector status`). */
+  flowSourceReads?: FlowSourceRun[];
 }
 
 export const LAST_RUN_FILE = "last-run.json";
 const CHECKPOINT_FILE = "flowlog-checkpoints.json";
-const SOURCES_CHECKPOINT_FILE = "flowlog-sources.json";
+export const SOURCES_CHECKPOINT_FILE = "flowlog-sources.json";
 
 /**
  * One cycle: resend what an earlier run left in the spool, discover, spool the scan,
@@ -184,6 +187,7 @@ async function summarizeFlowLogs(deps: RunDeps, report: CycleReport, outbox: Out
     report.counts.flowRecords = records;
     if (remote) {
       report.flowSources = remote.reads.map((r) => r.coverage);
+      report.flowSourceReads = remote.reads.map((r) => ({ kind: r.kind, key: r.key, source: r.source, units: r.units, records: r.stats.records, coverage: r.coverage }));
       report.skipped.push(...report.flowSources.filter((c) => c.status !== "ok"));
     }
     log.info("flow logs summarized", { files: read?.files ?? 0, sources: remote?.reads.length ?? 0, records, edges: edges.length, invalidAddresses: invalid });

@@ -10,7 +10,7 @@ import type { CloudWatchCheckpoint } from "./cloudwatch.js";
 import type { GcpLoggingCheckpoint } from "./gcp-logging.js";
 import type { S3Checkpoint } from "./s3.js";
 import { emptyStats } from "./tuples.js";
-import { errorLine, type SourceRead, sourceCoverage } from "./sources.js";
+import { errorLine, type RemoteSourceKind, type SourceRead, sourceCoverage } from "./sources.js";
 
 /** Where each remote source got to, saved beside the file checkpoints once the edges are spooled. */
 export interface RemoteCheckpoints {
@@ -19,6 +19,9 @@ export interface RemoteCheckpoints {
   azure?: Record<string, AzureBlobsCheckpoint>;
   gcp?: Record<string, GcpLoggingCheckpoint>;
 }
+
+/** A source's read, with which checkpoint it belongs to. */
+export type RemoteRead = SourceRead<unknown> & { kind: RemoteSourceKind; key: string };
 
 export interface RemoteFlowLogOptions {
   config: CollectorConfig;
@@ -40,13 +43,13 @@ export interface RemoteFlowLogOptions {
  * cloud's SDK loads only when it has a source). A source that cannot be reached at all is
  * reported `skipped` with the reason and keeps its checkpoint.
  */
-export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ reads: Array<SourceRead<unknown>>; checkpoints: RemoteCheckpoints }> {
+export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ reads: RemoteRead[]; checkpoints: RemoteCheckpoints }> {
   const { config: c, log, sink } = opts;
   const since = (opts.now ?? Date.now()) - c.flowLogSinceHours * 3_600_000;
   const lookbackMs = c.flowLogLookbackMinutes * 60_000;
   const prev = opts.previous;
   const cp: RemoteCheckpoints = { s3: { ...prev.s3 }, cloudwatch: { ...prev.cloudwatch }, azure: { ...prev.azure }, gcp: { ...prev.gcp } };
-  const reads: Array<SourceRead<unknown>> = [];
+  const reads: RemoteRead[] = [];
   const aws = { ...(opts.awsClientConfig ?? {}), maxAttempts: c.awsMaxAttempts };
 
   if (c.flowLogS3.length > 0) {
@@ -58,7 +61,7 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
     for (const uri of c.flowLogS3) {
       const r = await readS3FlowLogs({ uri, client, sink, previous: prev.s3?.[uri], since, ...(log ? { log } : {}) });
       cp.s3![uri] = r.checkpoint;
-      reads.push(r);
+      reads.push({ ...r, kind: "s3", key: uri });
     }
   }
   if (c.flowLogCloudWatch.length > 0) {
@@ -74,7 +77,7 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
       const fields = c.flowLogFormat ?? (Array.isArray(learnt) ? learnt : undefined);
       const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(fields ? { fields } : {}), ...(log ? { log } : {}) });
       cp.cloudwatch![key] = r.checkpoint;
-      reads.push(r);
+      reads.push({ ...r, kind: "cloudwatch", key });
     }
   }
   const azureAccounts: Array<{ account: string; connectionString?: string }> = [
@@ -94,9 +97,9 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
         const service = connectionString ? BlobServiceClient.fromConnectionString(connectionString, opts.azureStorageOptions) : new BlobServiceClient(account, credential, opts.azureStorageOptions);
         const r = await readAzureFlowLogBlobs({ account, service, sink, previous: prev.azure?.[account], since, ...(log ? { log } : {}) });
         cp.azure![account] = r.checkpoint;
-        reads.push(r);
+        reads.push({ ...r, kind: "azure", key: account });
       } catch (err) {
-        reads.push(unreachable("azure", account, "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", err, prev.azure?.[account]));
+        reads.push({ ...unreachable("azure", account, "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", err, prev.azure?.[account]), kind: "azure", key: account });
       }
     }
   }
@@ -111,9 +114,9 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
         }
         const r = await readGcpFlowLogEntries({ project, ...(c.gcpLoggingEndpoint ? { endpoint: c.gcpLoggingEndpoint } : {}), authClient, sink, previous: prev.gcp?.[project], since, lookbackMs, ...(log ? { log } : {}) });
         cp.gcp![project] = r.checkpoint;
-        reads.push(r);
+        reads.push({ ...r, kind: "gcp", key: project });
       } catch (err) {
-        reads.push(unreachable("gcp", project, "logging.logEntries.list", err, prev.gcp?.[project]));
+        reads.push({ ...unreachable("gcp", project, "logging.logEntries.list", err, prev.gcp?.[project]), kind: "gcp", key: project });
       }
     }
   }

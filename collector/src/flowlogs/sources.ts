@@ -17,6 +17,21 @@ export interface SourceRead<C> {
   checkpoint: C;
 }
 
+/** The kinds of remote flow-log source, as their checkpoints are keyed in flowlog-sources.json. */
+export type RemoteSourceKind = "s3" | "cloudwatch" | "azure" | "gcp";
+
+/** One remote source's read in a cycle, as the run record keeps it for `collector status`. */
+export interface FlowSourceRun {
+  kind: RemoteSourceKind;
+  /** Its key in flowlog-sources.json (under `kind`). */
+  key: string;
+  source: string;
+  /** Objects (S3), streams (CloudWatch), blobs (Azure) or pages (Cloud Logging) read this cycle. */
+  units: number;
+  records: number;
+  coverage: Coverage;
+}
+
 export function addStats(total: ParseStats, s: ParseStats): void {
   total.records += s.records;
   total.skipped += s.skipped;
