@@ -12,7 +12,7 @@ import { inventoryCsv } from "../worker/evidence/package/csv.js";
 import { assessorReport } from "../worker/evidence/package/report.js";
 import { zipFiles } from "../worker/evidence/package/zip.js";
 import { buildSegmentationReport } from "../worker/evidence/segmentation.js";
-import { buildScopeSnapshot } from "../worker/evidence/snapshot.js";
+import { buildScopeSnapshot, snapshotResources } from "../worker/evidence/snapshot.js";
 import type { ScopeData } from "../worker/evidence/source.js";
 import { classify } from "../worker/scope/classify.js";
 import type { Scope } from "../worker/scope/types.js";
@@ -121,7 +121,7 @@ export async function benchEvidence(n: number) {
       files.set(`${base}.json`, s.bytes);
       files.set(`${base}.json.jws`, new TextEncoder().encode(s.jws));
     }
-    files.set("inventory.csv", new TextEncoder().encode(inventoryCsv(buildScopeSnapshot(data).resources)));
+    files.set("inventory.csv", new TextEncoder().encode(inventoryCsv(snapshotResources(snap.artifact.body as never))));
     files.set("report.pdf", await assessorReport({ tenantName: data.tenantName, tenantId: data.tenantId, createdAt: new Date(), head: { seq: 4, sha256: prev }, kids: [kid], snapshot: { seq: 1, sha256: snap.sha256, body: snap.artifact.body as never }, segmentation: { seq: 2, sha256: segA.sha256, body: seg }, artifacts: [] }));
     files.set("jwks.json", canonicalBytes({ keys: [{ ...pub, kid, alg: "ES256", use: "sig" }] }));
     const listed = await Promise.all([...files].map(async ([path, bytes]) => ({ path, sha256: await sha256HexOf(bytes), bytes: bytes.byteLength })));

@@ -1,10 +1,11 @@
 import { diffScans, type ScanSnapshot } from "../scope/drift.js";
 import type { RuleId, Scope } from "../scope/types.js";
 import type { SegmentationBody } from "./segmentation.js";
-import type { ScopeSnapshotBody } from "./snapshot.js";
+import { snapshotResources, type StoredScopeSnapshot } from "./snapshot.js";
 
 /** The drift-relevant view of a signed snapshot (+ its segmentation report), in the scope engine's shape. */
-export function scanSnapshotOf(snapshot: ScopeSnapshotBody, seg: SegmentationBody | undefined): ScanSnapshot {
+export function scanSnapshotOf(snapshot: StoredScopeSnapshot, seg: SegmentationBody | undefined): ScanSnapshot {
+  const resources = snapshotResources(snapshot);
   const flows = new Map<string, ScanSnapshot["boundaryFlows"][number]>();
   for (const c of seg?.connections ?? []) {
     const key = c.direction === "outbound" ? `${c.cdeUid}>${c.other}:${c.dstPort}/${c.protocol}` : `${c.other}>${c.cdeUid}:${c.dstPort}/${c.protocol}`;
@@ -13,8 +14,8 @@ export function scanSnapshotOf(snapshot: ScopeSnapshotBody, seg: SegmentationBod
     else flows.set(key, { key, cdeUid: c.cdeUid, other: c.other, otherScope: c.otherScope as Scope | "unmapped", dstPort: c.dstPort, protocol: c.protocol, bytes: c.bytes, lastSeen: Date.parse(c.lastSeen) });
   }
   return {
-    resources: snapshot.resources.map((r) => ({ uid: r.uid, kind: r.kind, name: r.name })),
-    decisions: snapshot.resources
+    resources: resources.map((r) => ({ uid: r.uid, kind: r.kind, name: r.name })),
+    decisions: resources
       .filter((r) => r.scope !== null)
       .map((r) => ({ uid: r.uid, scope: r.scope!, confidence: r.confidence ?? 0, rule: (r.reasons[0]?.rule ?? "unclassified") as RuleId })),
     cdeControls: (seg?.cdeControls ?? []).map((rule) => {
@@ -22,7 +23,7 @@ export function scanSnapshotOf(snapshot: ScopeSnapshotBody, seg: SegmentationBod
       return { id: rule.id, owner: rule.ownerUid, type: "rule" as const, text: `${rule.direction} ${rule.action} ${rule.protocol} ${rule.fromPort}-${rule.toPort} ${peer} priority ${rule.priority}` };
     }),
     boundaryFlows: [...flows.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-    stale: snapshot.resources.filter((r) => r.stale).map((r) => r.uid).sort(),
+    stale: resources.filter((r) => r.stale).map((r) => r.uid).sort(),
   };
 }
 
@@ -38,8 +39,8 @@ export interface DriftEndpoint {
  * opened it and the one that closes it, compared with the scope engine's own diffScans.
  */
 export function buildDriftReport(
-  from: { ref: DriftEndpoint; snapshot: ScopeSnapshotBody; seg: SegmentationBody | undefined } | undefined,
-  to: { ref: DriftEndpoint; snapshot: ScopeSnapshotBody; seg: SegmentationBody | undefined },
+  from: { ref: DriftEndpoint; snapshot: StoredScopeSnapshot; seg: SegmentationBody | undefined } | undefined,
+  to: { ref: DriftEndpoint; snapshot: StoredScopeSnapshot; seg: SegmentationBody | undefined },
 ) {
   const events = from ? diffScans(scanSnapshotOf(from.snapshot, from.seg), scanSnapshotOf(to.snapshot, to.seg)) : [];
   const bySeverity: Record<string, number> = {};

@@ -1,6 +1,6 @@
 import type { DriftReportBody } from "../drift-report.js";
 import type { SegmentationBody } from "../segmentation.js";
-import type { ScopeSnapshotBody } from "../snapshot.js";
+import type { StoredScopeSnapshot } from "../snapshot.js";
 import { renderReport, type PdfSection } from "./pdf.js";
 
 const LIST_CAP = 60;
@@ -11,7 +11,7 @@ export interface ReportInput {
   createdAt: Date;
   head: { seq: number; sha256: string } | null;
   kids: string[];
-  snapshot?: { seq: number; sha256: string; body: ScopeSnapshotBody };
+  snapshot?: { seq: number; sha256: string; body: StoredScopeSnapshot };
   segmentation?: { seq: number; sha256: string; body: SegmentationBody };
   drift?: { seq: number; sha256: string; body: DriftReportBody };
   attestation?: { seq: number; sha256: string; body: { requirement: string; attestor: { name: string; title: string | null }; statement: string; confirmedAt: string; nextDueBy: string; reviewed: { scopeSnapshot: { seq: number; sha256: string } } } };

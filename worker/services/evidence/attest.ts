@@ -1,6 +1,6 @@
 import { ApiError } from "../../errors/index.js";
 import type { SegmentationBody } from "../../evidence/segmentation.js";
-import type { ScopeSnapshotBody } from "../../evidence/snapshot.js";
+import type { StoredScopeSnapshot } from "../../evidence/snapshot.js";
 import { appendArtifacts, type SealedRef } from "./append.js";
 import type { EvidenceCtx } from "./ctx.js";
 import { generateEvidence } from "./generate.js";
@@ -31,7 +31,7 @@ export async function attestScope(ctx: EvidenceCtx, input: AttestInput) {
     snapshotRow = (await latestOfKind(ctx, "scope_snapshot"))!;
   }
   const segRow = await latestOfKind(ctx, "segmentation_report", snapshotRow.seq + 2);
-  const snapshot = await readArtifactBody<ScopeSnapshotBody>(ctx, snapshotRow);
+  const snapshot = await readArtifactBody<StoredScopeSnapshot>(ctx, snapshotRow);
   const seg = segRow && segRow.seq > snapshotRow.seq ? await readArtifactBody<SegmentationBody>(ctx, segRow) : undefined;
   const ref = (r: typeof snapshotRow): Omit<SealedRef, "kind"> => ({ artifactId: r.id, seq: r.seq, sha256: r.sha256, createdAt: new Date(r.createdAt).toISOString() });
   const now = ctx.now();

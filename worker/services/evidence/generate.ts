@@ -3,7 +3,7 @@ import { sha256HexOf } from "../../evidence/canonical.js";
 import { dataFlowDiagram, networkDiagram } from "../../evidence/diagrams.js";
 import { buildDriftReport, type DriftEndpoint } from "../../evidence/drift-report.js";
 import { buildSegmentationReport, type SegmentationBody } from "../../evidence/segmentation.js";
-import { buildScopeSnapshot, type ScopeSnapshotBody } from "../../evidence/snapshot.js";
+import { buildScopeSnapshot, type ScopeSnapshotBody, type StoredScopeSnapshot } from "../../evidence/snapshot.js";
 import { collectScopeData, type ScopeData, type ScopeReader } from "../../evidence/source.js";
 import { readAuditChain, sealAuditChain } from "../audit/seal.js";
 import { appendArtifacts, type NewArtifact } from "./append.js";
@@ -18,7 +18,7 @@ export type GeneratedKind = (typeof GENERATED_KINDS)[number];
 export async function buildArtifacts(
   data: ScopeData,
   kinds: ReadonlySet<GeneratedKind>,
-  previous?: { ref: DriftEndpoint; snapshot: ScopeSnapshotBody; seg: SegmentationBody | undefined },
+  previous?: { ref: DriftEndpoint; snapshot: StoredScopeSnapshot; seg: SegmentationBody | undefined },
 ): Promise<{ items: NewArtifact[]; snapshot: ScopeSnapshotBody; seg: SegmentationBody }> {
   const items: NewArtifact[] = [];
   const when = new Date(data.generatedAt).toISOString();
@@ -70,7 +70,7 @@ export async function generateEvidence(ctx: EvidenceCtx, input: { kinds?: Genera
         const prevSeg = await latestOfKind(ctx, "segmentation_report", prev.seq + 2);
         previous = {
           ref: { artifactId: prev.id, seq: prev.seq, sha256: prev.sha256, createdAt: new Date(prev.createdAt).toISOString() },
-          snapshot: await readArtifactBody<ScopeSnapshotBody>(ctx, prev),
+          snapshot: await readArtifactBody<StoredScopeSnapshot>(ctx, prev),
           seg: prevSeg ? await readArtifactBody<SegmentationBody>(ctx, prevSeg) : undefined,
         };
       }

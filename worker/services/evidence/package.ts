@@ -5,7 +5,7 @@ import { canonicalBytes, sha256HexOf } from "../../evidence/canonical.js";
 import { inventoryCsv } from "../../evidence/package/csv.js";
 import { assessorReport, type ReportInput } from "../../evidence/package/report.js";
 import { zipFiles } from "../../evidence/package/zip.js";
-import type { ScopeSnapshotBody } from "../../evidence/snapshot.js";
+import { snapshotResources } from "../../evidence/snapshot.js";
 import { ApiError } from "../../errors/index.js";
 import { recordAudit } from "../audit/record.js";
 import type { EvidenceCtx } from "./ctx.js";
@@ -64,7 +64,7 @@ export async function buildPackage(ctx: EvidenceCtx, input: { artifactIds?: read
   }
   const head = chain.at(-1)!;
   report.head = { seq: head.seq, sha256: head.sha256 };
-  if (report.snapshot) files.set("inventory.csv", enc.encode(inventoryCsv((report.snapshot.body as ScopeSnapshotBody).resources)));
+  if (report.snapshot) files.set("inventory.csv", enc.encode(inventoryCsv(snapshotResources(report.snapshot.body))));
   files.set("report.pdf", await assessorReport(report));
   files.set("jwks.json", canonicalBytes(jwks));
   files.set("README.txt", enc.encode(readme(ctx.tenantId, signing.kid)));

@@ -57,7 +57,9 @@ describe("evidence: generate, sign, chain, store", () => {
     expect(snapshot.pci).toContain("PCI DSS 12.5.2");
     const db = snapshot.body.resources.find((r: { uid: string }) => r.uid === ARN.db);
     expect(db).toMatchObject({ scope: "cde" });
-    expect(db.reasons[0].rule).toBe("tag.pci_scope");
+    expect(snapshot.body.format).toBe("psg-scope-snapshot/2");
+    expect(db.reasons).toBeUndefined();
+    expect(snapshot.body.reasons[db.reasonRefs[0]].rule).toBe("tag.pci_scope");
     expect(snapshot.body.counts.total).toBe(5);
 
     const seg = JSON.parse(dec.decode((await raw("GET", `/v1/evidence/${res.json.artifacts[1].id}/json`, t.read)).bytes));
