@@ -11,7 +11,7 @@
  *   npm run bench -- web                              every size in WEB_BENCH_SIZES (10k and 100k)
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -51,7 +51,8 @@ const API_PATHS = [
   "/v1/flows?srcScope=cde&action=accept&limit=500", "/v1/violations?status=open&limit=50", "/v1/drift?limit=100", "/v1/users", "/v1/api-keys",
 ];
 
-export interface Figure { label: string; p50: number; p95: number; n: number }
+/** `failed`: navigations that did not reach the hydrated marker within 60 s (left out of p50/p95). */
+export interface Figure { label: string; p50: number; p95: number; n: number; failed?: number }
 export interface WebBenchResult { resources: number; edges: number; seedSeconds: number; tti: Figure[]; api: Figure[] }
 
 function figure(label: string, times: number[]): Figure {
@@ -138,16 +139,26 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
     const page = await context.newPage();
     page.setDefaultTimeout(180_000);
     const tti: Figure[] = [];
+    const shots = join(process.cwd(), "test-output", "web-bench", String(target.resources));
+    mkdirSync(shots, { recursive: true });
     for (const [label, path] of PAGES) {
       await page.goto(`${web.url}${path}`); // warm: the object loads, the bundle is cached like a returning user's
       const times: number[] = [];
+      let failed = 0;
       for (let k = 0; k < navigations; k++) {
-        await page.goto(`${web.url}${path}`, { waitUntil: "commit" });
-        await page.waitForSelector("body[data-hydrated=true]", { timeout: 60_000 });
-        times.push(await page.evaluate(() => performance.getEntriesByName("psg:hydrated")[0]!.startTime));
+        try {
+          await page.goto(`${web.url}${path}`, { waitUntil: "commit" });
+          await page.waitForSelector("body[data-hydrated=true]", { timeout: 60_000 });
+          times.push(await page.evaluate(() => performance.getEntriesByName("psg:hydrated")[0]!.startTime));
+        } catch (e) {
+          // A stuck navigation is a finding, not the end of the run: count it and go on.
+          failed++;
+          progress(`${label}: navigation ${k + 1} failed: ${String(e).split("\n")[0]}`);
+        }
       }
-      tti.push(figure(`time to interactive: ${label}`, times));
-      progress(`${label}: p50 ${tti.at(-1)!.p50} ms`);
+      tti.push({ ...figure(`time to interactive: ${label}`, times.length ? times : [Number.NaN]), failed });
+      progress(`${label}: p50 ${tti.at(-1)!.p50} ms${failed ? `, ${failed} failed` : ""}`);
+      await page.screenshot({ path: join(shots, `${path.replace(/[^a-z0-9]+/gi, "_") || "overview"}.png`), fullPage: false }).catch(() => undefined);
     }
 
     const apiFigures: Figure[] = [];
@@ -175,7 +186,7 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
 
 export function printWebBench(r: WebBenchResult, line: (label: string, value: string, target: string) => void): void {
   process.stdout.write(`\n## ${r.resources.toLocaleString("en")} resources + ${r.edges.toLocaleString("en")} flow edges (seeded through signed ingest in ${r.seedSeconds} s)\n`);
-  for (const f of r.tti) line(`${f.label} p50 / p95 (n=${f.n})`, `${f.p50} / ${f.p95} ms`, "< 1,000 ms");
+  for (const f of r.tti) line(`${f.label} p50 / p95 (n=${f.n}${f.failed ? `, ${f.failed} stuck > 60 s` : ""})`, `${f.p50} / ${f.p95} ms`, "< 1,000 ms");
   for (const f of r.api) line(`${f.label} p50 / p95`, `${f.p50} / ${f.p95} ms`, "p95 < 50 ms");
 }
 

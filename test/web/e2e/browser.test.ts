@@ -113,9 +113,23 @@ describe("the tenant admin's web app in Chromium", () => {
   it("shows the scope on the overview and the inventory", async () => {
     await page.goto(`${web.url}/`);
     expect(Number((await page.textContent("[data-testid=count-cde] .stat"))?.match(/\d+/)?.[0])).toBeGreaterThan(0);
+    // The trend has the current classification's point at least.
+    expect(await page.locator("[data-testid=trend-cde] svg path").count()).toBeGreaterThan(0);
     await shot("05-overview");
     await page.goto(`${web.url}/inventory?kind=instance`);
     expect(await page.locator("[data-testid=inventory] tbody tr").count()).toBe(16);
+    // Sort by scope (CDE first) from the column header, then the other way; the URL keeps it.
+    const RANK = ["CDE", "Security-impacting", "Connected", "Out of scope"];
+    const scopes = () => page.locator("[data-testid=inventory] tbody tr td:nth-child(2) .badge").allTextContents();
+    await page.click("[data-testid=inventory] th a:has-text('Scope')");
+    await page.waitForURL(/sort=scope&dir=asc/);
+    const asc = (await scopes()).map((t) => RANK.indexOf(t));
+    expect(asc).toEqual([...asc].sort((x, y) => x - y));
+    expect(new Set(asc).size).toBeGreaterThan(1);
+    await page.click("[data-testid=inventory] th a:has-text('Scope')");
+    await page.waitForURL(/sort=scope&dir=desc/);
+    expect((await scopes()).map((t) => RANK.indexOf(t))).toEqual([...asc].sort((x, y) => y - x));
+    await shot("06-inventory-sorted");
     await page.fill("input[name=q]", "finance-reporting");
     await page.click("form.filters button[type=submit]");
     await page.waitForURL(/q=finance-reporting/);
@@ -205,7 +219,8 @@ describe("the tenant admin's web app in Chromium", () => {
     expect(await page.textContent("[data-testid=history]")).toContain("Override to");
     const uid = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
 
-    const card = tabB.locator("[data-testid=violation]", { hasText: uid });
+    // Cards name their resources; the full uid is the link's title.
+    const card = tabB.locator("[data-testid=violation]", { hasText: "finance-reporting" });
     try {
       await card.first().waitFor({ timeout: 15_000 });
     } finally {
@@ -213,6 +228,7 @@ describe("the tenant admin's web app in Chromium", () => {
     }
     expect(await tabB.locator("[data-testid=violation]").count()).toBeGreaterThan(before);
     expect(await card.first().textContent()).toMatch(/critical/);
+    expect(await card.first().locator("[data-testid=subject]", { hasText: "finance-reporting" }).first().getAttribute("title")).toBe(uid);
     expect(await tabB.textContent("[data-testid=live-news]")).toMatch(/New critical violation/);
     await tabC.locator("[data-testid=open-violations]", { hasText: "talks to the CDE" }).waitFor({ timeout: 15_000 });
     for (const t of [tabB, tabC]) expect(await t.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
@@ -245,7 +261,12 @@ describe("the tenant admin's web app in Chromium", () => {
     await page.fill("input[name=name]", "SIEM export");
     await page.click("text=Create API key");
     expect(await page.textContent("[data-testid=api-key]")).toMatch(/^psg_/);
+    const row = page.locator("[data-testid=api-keys] tbody tr", { hasText: "SIEM export" });
+    expect(await row.textContent()).toMatch(/read/);
     await shot("10-api-keys");
+    await row.locator("button", { hasText: "Revoke" }).click();
+    await page.locator("[role=status]", { hasText: "SIEM export" }).waitFor();
+    expect(await page.locator("[data-testid=api-keys] tbody tr", { hasText: "SIEM export" }).textContent()).toMatch(/revoked/);
   });
 
   it("signs out, and the old cookie no longer works", async () => {
