@@ -2,7 +2,7 @@ import { EVIDENCE_CAP } from "./catalog.js";
 import { resourceEvidence } from "./evidence.js";
 import { makeReason, type Findings } from "./findings.js";
 import { networkOf, type ScopeGraph } from "./graph.js";
-import type { NetworkModel } from "./reachability/model.js";
+import { gatewayId, type NetworkModel } from "./reachability/model.js";
 import type { Evidence } from "./types.js";
 
 interface InPathHit {
@@ -41,6 +41,7 @@ export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Arr
   }
   // Gateways a CDE component's subnet routes through.
   const tablesSeen = new Set<string>();
+  const sharedGateways = transitGatewaysById(graph);
   for (let i = 0; i < graph.resources.length; i++) {
     if (!cde[i]) continue;
     for (const s of networkOf(graph.resources[i]!).subnets) {
@@ -50,11 +51,11 @@ export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Arr
       for (const pr of model.routes.get(table) ?? []) {
         const uid = pr.route.target.uid;
         if (!pr.active || uid === undefined || pr.route.target.kind === "local") continue;
-        const k = graph.index.get(uid);
+        const k = graph.index.get(uid) ?? (pr.route.target.kind === "transit_gateway" ? sharedGateways.get(gatewayId(uid)) : undefined);
         if (k === undefined || cde[k] || !GATEWAY_KINDS.has(graph.resources[k]!.kind)) continue;
         note(k, "carries traffic of", [
           { type: "route", routeId: pr.route.id, tableUid: pr.route.tableUid, destination: pr.route.destination, target: `${pr.route.target.kind}:${uid}` },
-          resourceEvidence(graph.resources[i]!.uid, `CDE component in ${s}, routed through this gateway`),
+          resourceEvidence(graph.resources[i]!.uid, `CDE component in ${s}, routed through this gateway${graph.resources[k]!.uid === uid ? "" : ` (the route names it ${uid}: the same transit gateway id, shared from another account)`}`),
         ]);
       }
     }
@@ -63,6 +64,21 @@ export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Arr
     i, evidence: h.evidence,
     summary: `In the CDE path: ${[...h.what].sort().join(" and ")} CDE components (${h.count} configured link${h.count === 1 ? "" : "s"}); account data passes through it`,
   }));
+}
+
+/**
+ * Transit gateways by id (tgw-…): one shared from another account (RAM) is inventoried under
+ * its owner's ARN, while the route tables of the other account's VPCs name it under theirs.
+ */
+function transitGatewaysById(graph: ScopeGraph): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < graph.resources.length; i++) {
+    const r = graph.resources[i]!;
+    if (r.kind !== "gateway" || r.attributes?.["gatewayType"] !== "transit_gateway") continue;
+    const id = r.attributes["transitGatewayId"];
+    out.set(typeof id === "string" ? id : gatewayId(r.uid), i);
+  }
+  return out;
 }
 
 export function inPathRule(graph: ScopeGraph, model: NetworkModel, found: Findings): void {
