@@ -82,8 +82,11 @@ export class TenantGraph {
   sharedReason: string | null = null;
   private readonly totals: FlowTotals = { edges: 0, accepted: 0, unmapped: 0, packets: 0, bytes: 0, flows: 0 };
   private resourceList: Resource[] | null = null;
-  /** The resource counts of the summary, until a decision's scope or an override changes (flow totals are always current). */
-  private resourceCounts: Pick<ScopeSummary, "resources" | "byProviderAccount" | "byKind"> | null = null;
+  /**
+   * The summary's resource counts, kept current as decisions move (`setDecision`); recounted
+   * after an override changes. Flow totals are always current.
+   */
+  private resourceCounts: ResourceCounts | null = null;
   /** How long `load` took. */
   loadMs = 0;
 
@@ -189,9 +192,29 @@ export class TenantGraph {
     return d === undefined || d.scope !== "out_of_scope";
   }
 
-  /** Decisions changed scope (or were removed): the summary's resource counts are recomputed. */
-  decisionScopesChanged(): void {
-    this.resourceCounts = null;
+  /** Stores what the graph knows of a decision row (after its transaction committed); the summary's counts follow. */
+  setDecision(uid: string, d: StoredDecision): void {
+    const before = this.decisions.get(uid)?.scope;
+    this.decisions.set(uid, d);
+    if (before !== d.scope) this.moveScope(uid, before ?? "unclassified", d.scope);
+  }
+
+  deleteDecision(uid: string): void {
+    const before = this.decisions.get(uid)?.scope;
+    if (!this.decisions.delete(uid)) return;
+    this.moveScope(uid, before!, "unclassified");
+  }
+
+  private moveScope(uid: string, before: ScopeFilter, after: ScopeFilter): void {
+    const c = this.resourceCounts;
+    const r = this.resources.get(uid);
+    if (c === null || r === undefined) return;
+    for (const count of [c.resources, c.accounts.get(`${r.provider}\u0000${r.account}`)!, c.kinds.get(r.kind)!]) {
+      const left = (count.byScope[before] ?? 0) - 1;
+      if (left > 0) count.byScope[before] = left;
+      else delete count.byScope[before];
+      count.byScope[after] = (count.byScope[after] ?? 0) + 1;
+    }
   }
 
   setOverride(o: Override): void {
@@ -212,7 +235,8 @@ export class TenantGraph {
 
   /** The dashboard summary from memory; `lastScan` and `classifiedAt` come from the caller. */
   summary(lastScan: ScopeSummary["lastScan"], classifiedAt: number | null): ScopeSummary {
-    const counts = (this.resourceCounts ??= this.countResources());
+    // A copy: the kept counts change with the next decisions.
+    const counts = structuredClone((this.resourceCounts ??= this.countResources()).summary);
     const t = this.totals;
     return {
       resources: counts.resources,
@@ -224,7 +248,7 @@ export class TenantGraph {
     };
   }
 
-  private countResources(): Pick<ScopeSummary, "resources" | "byProviderAccount" | "byKind"> {
+  private countResources(): ResourceCounts {
     const add = (count: ScopeCount, scope: ScopeFilter) => {
       count.byScope[scope] = (count.byScope[scope] ?? 0) + 1;
       count.total += 1;
@@ -248,8 +272,17 @@ export class TenantGraph {
     const accounts = [...byAccount.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     const kinds = [...byKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     const byTotal = <T extends { total: number }>(xs: T[]) => xs.sort((a, b) => b.total - a.total);
-    return { resources: totals, byProviderAccount: byTotal(accounts), byKind: byTotal(kinds) };
+    // Totals per account and kind do not change with decisions, so neither does this order.
+    return { resources: totals, accounts: byAccount, kinds: byKind, summary: { resources: totals, byProviderAccount: byTotal(accounts), byKind: byTotal(kinds) } };
   }
+}
+
+interface ResourceCounts {
+  resources: ScopeSummary["resources"];
+  accounts: Map<string, ScopeCount>;
+  kinds: Map<string, ScopeCount>;
+  /** The same count objects, in the summary's order. */
+  summary: Pick<ScopeSummary, "resources" | "byProviderAccount" | "byKind">;
 }
 
 /** 53-bit string hash (cyrb53): tells a changed reasons text from an unchanged one without keeping the text. */

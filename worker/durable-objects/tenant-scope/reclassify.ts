@@ -163,15 +163,14 @@ export function classifyGraph(
     tx = Date.now();
   });
   const tcommit = Date.now();
-  for (const u of upserts) graph.decisions.set(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
-  for (const uid of removed) graph.decisions.delete(uid);
+  for (const u of upserts) graph.setDecision(u.uid, { scope: u.scope, confidence: u.confidence, hash: u.hash, length: u.text.length });
+  for (const uid of removed) graph.deleteDecision(uid);
   if (sharedText !== null) graph.sharedReason = sharedText;
   graph.state = nextState;
   graph.stateNow = nextStateNow;
   graph.derived = derived;
   graph.touched.clear();
   graph.changedEdges.clear();
-  if (upserts.some((u) => u.scopeChanged) || removed.length > 0) graph.decisionScopesChanged();
   const summary = markClassified(storage, graph, now);
   const t3 = Date.now();
   const timings: ClassificationTimings = {
