@@ -33,6 +33,9 @@ export function assessorReport(r: ReportInput): Promise<Uint8Array> {
           `Classified at ${s.classifiedAt ?? "never"}; last complete scan ${s.lastScan ? `${s.lastScan.scanId} committed ${s.lastScan.committedAt}` : "none"}.`,
           `${s.counts.total} resources: ${Object.entries(s.counts.byScope).sort().map(([k, v]) => `${k} ${v}`).join(", ")}.`,
           "Every resource, its scope, confidence and the reasons (rule ids with PCI DSS references and evidence) are in the snapshot artifact and in inventory.csv.",
+          ...("format" in s
+            ? [`In the snapshot artifact (body format ${s.format}) each distinct reason is written once, in the body's "reasons" table (${s.reasons.length} reasons); each resource lists its reasons as "reasonRefs", positions in that table counted from 0, the deciding reason first. inventory.csv has them written out per resource.`]
+            : []),
         ]
       : ["No scope snapshot is included in this package."],
   });

@@ -189,6 +189,8 @@ describe("assessor package", () => {
     const csv = dec.decode(files["inventory.csv"]!);
     expect(csv.split("\r\n")[0]).toContain("uid,name,provider");
     expect(csv).toContain(`${ARN.db},cards,aws`);
+    // The snapshot (v2) names reasons by index; the CSV writes them out.
+    expect(csv.split("\r\n").find((l) => l.startsWith(ARN.db))).toContain(",tag.pci_scope,");
     const kid = JSON.parse(dec.decode(files["manifest.json"]!)).kid;
     const result = await verifyPackage(pkg.bytes, { pins: [kid] });
     expect(result.findings.filter((f) => !f.ok)).toEqual([]);
