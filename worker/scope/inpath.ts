@@ -30,13 +30,14 @@ export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Arr
   };
   for (let i = 0; i < graph.resources.length; i++) {
     const r = graph.resources[i]!;
-    if (r.kind !== "load_balancer" || cde[i]) continue;
-    const targets = r.attributes?.["targets"];
+    if ((r.kind !== "load_balancer" && r.kind !== "firewall") || cde[i]) continue;
+    // A firewall's DNAT rules forward to their targets as a load balancer does.
+    const targets = r.attributes?.[r.kind === "firewall" ? "dnatTargets" : "targets"];
     if (!Array.isArray(targets)) continue;
     for (const t of [...targets].sort()) {
       const k = typeof t === "string" ? graph.index.get(t) : undefined;
       if (k === undefined || !cde[k]) continue;
-      note(i, "forwards to", [resourceEvidence(t as string, "CDE component behind this load balancer (target)")]);
+      note(i, "forwards to", [resourceEvidence(t as string, r.kind === "firewall" ? "CDE component this firewall's DNAT rules forward to" : "CDE component behind this load balancer (target)")]);
     }
   }
   // Gateways a CDE component's subnet routes through.

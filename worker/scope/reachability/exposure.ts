@@ -3,7 +3,8 @@ import { networkOf } from "../graph.js";
 import type { Endpoint, Hop } from "./layers.js";
 import { lookupRoute, type NetworkModel } from "./model.js";
 import { INTERNET, endpointOf, evaluatePath, explainPath } from "./path.js";
-import { describePorts, portless, protocolName } from "./ports.js";
+import { describePorts, portless, protocolName, union, type PortSet } from "./ports.js";
+import { dnatForwards, type Forward } from "./firewall.js";
 
 /** How the internet reaches a resource: directly, or through internet-facing load balancers. */
 export interface InternetExposure {
@@ -99,16 +100,90 @@ export function internetExposures(model: NetworkModel, uid: string): InternetExp
     if (k === undefined || k === i) continue;
     const front = direct(model, k);
     if (!front) continue;
-    const ev = evaluatePath(model, endpointOf(model, [k]), endpointOf(model, [i]));
+    const forwards = forwardsTo(model, model.resources[k]!, endpointOf(model, [i]));
+    if (forwards !== undefined) {
+      const through = forwarded(model, k, i, forwards);
+      if (through) out.push({ ...through, hops: [...front.hops, ...through.hops] });
+      continue;
+    }
+    const src = senderSeenBy(model, k);
+    const ev = evaluatePath(model, src, endpointOf(model, [i]));
     if (!ev.reachable) continue;
     const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
-    const inner = explainPath(model, endpointOf(model, [k]), endpointOf(model, [i]), ev.protocol, port);
+    const inner = explainPath(model, src, endpointOf(model, [i]), ev.protocol, port);
     out.push({
       uid, entryPoint: lb, via: [lb], protocol: front.protocol, ports: front.ports,
       hops: [...front.hops, { step: "load_balancer", control: lb, action: "allow", detail: `${lb} forwards to ${uid} (target)` }, ...inner.hops],
     });
   }
   return out;
+}
+
+/**
+ * The ports an entry point forwards to a target, when it says so exactly: a transit
+ * firewall's DNAT rules, or an Azure load balancer's rules and inbound NAT rules
+ * (`ports` / `natPorts`, "Tcp/443->8443"). Undefined means "all ports" (the target's
+ * own controls decide): an AWS target group port or a GCP forwarding-rule port is not
+ * necessarily what each target receives on (targets may register on other ports).
+ */
+function forwardsTo(model: NetworkModel, entry: Resource, target: Endpoint): Forward[] | undefined {
+  if (model.firewalls.get(entry.uid)?.uid === entry.uid) return dnatForwards(model, entry.uid, target);
+  const a = entry.attributes ?? {};
+  const lists = [a["ports"], a["natPorts"]].filter(Array.isArray) as unknown[][];
+  if (lists.length === 0) return undefined;
+  const out: Forward[] = [];
+  for (const text of lists.flat()) {
+    const f = typeof text === "string" ? parseForward(text) : undefined;
+    if (f === undefined) return undefined;
+    out.push(...f);
+  }
+  return out.length > 0 || entry.provider === "azure" ? out : undefined;
+}
+
+/** "Tcp/443->8443" (front → back); "All/0->0" is HA ports: every port. */
+function parseForward(text: string): Forward[] | undefined {
+  const m = /^([a-z_*]*)\/(\d{1,5})->(\d{1,5})$/i.exec(text.trim());
+  if (!m) return undefined;
+  const name = m[1]!.toLowerCase();
+  const back = Number(m[3]);
+  const ports: PortSet = Number(m[2]) === 0 && back === 0 ? [0, 65535] : [back, back];
+  const protos = name === "tcp" ? [6] : name === "udp" ? [17] : [6, 17];
+  return protos.map((proto) => ({ proto, ports, what: `${text.trim()} (${ports[1] !== ports[0] ? "all ports" : `port ${back}`})` }));
+}
+
+/**
+ * Who the target sees as the sender: an Azure load balancer passes the client's address
+ * through (the target's NSG must admit the internet), where proxies and Azure Firewall DNAT
+ * (which translates the source to its own address) are the sender themselves.
+ */
+function senderSeenBy(model: NetworkModel, k: number): Endpoint {
+  const entry = model.resources[k]!;
+  return entry.provider === "azure" && entry.kind === "load_balancer" && entry.uid.toLowerCase().includes("/providers/microsoft.network/loadbalancers/") ? INTERNET : endpointOf(model, [k]);
+}
+
+/** The first forwarded protocol that gets from the entry point to the target, with every port of it that does. */
+function forwarded(model: NetworkModel, k: number, i: number, forwards: readonly Forward[]): InternetExposure | null {
+  const src = senderSeenBy(model, k);
+  const dst = endpointOf(model, [i]);
+  let first: { f: Forward; ports: PortSet } | undefined;
+  let open: PortSet = [];
+  for (const f of forwards) {
+    if (first !== undefined && f.proto !== first.f.proto) continue;
+    const ev = evaluatePath(model, src, dst, f.proto, f.ports);
+    if (!ev.reachable) continue;
+    first ??= { f, ports: ev.ports };
+    open = union(open, ev.ports);
+  }
+  if (first === undefined) return null;
+  const { f } = first;
+  const port = portless(f.proto) ? 0 : first.ports[0]!;
+  const entry = model.resources[k]!.uid;
+  const uid = model.resources[i]!.uid;
+  const inner = explainPath(model, src, dst, f.proto, port);
+  return {
+    uid, entryPoint: entry, via: [entry], protocol: protocolName(f.proto), ports: describePorts(open),
+    hops: [{ step: "load_balancer", control: entry, ...(f.ruleId ? { ruleId: f.ruleId } : {}), action: "allow", detail: `${entry} forwards ${f.what} to ${uid}` }, ...inner.hops],
+  };
 }
 
 /** The first way the internet reaches `uid`, or null. */

@@ -105,3 +105,39 @@ export function firewallLayer(model: NetworkModel, fw: TransitFirewall, src: End
   }
   return out;
 }
+
+/** A port the internet is forwarded on to a target, and what forwards it. */
+export interface Forward {
+  proto: number;
+  /** The ports the target receives on. */
+  ports: PortSet;
+  what: string;
+  /** The rule that forwards it, when there is one (a DNAT rule's destination half). */
+  ruleId?: string;
+}
+
+/** "Any", 0.0.0.0/0, ::/0, the Internet tag: a source standing for the whole internet. */
+function admitsInternet(p: ParsedRule["peer"]): boolean {
+  return p.kind === "any" || p.kind === "internet" || (p.kind === "cidr" && p.ranges.some((r) => r.prefix === 0));
+}
+
+/**
+ * What the firewall's DNAT rules forward from the internet to `target`: a rule whose source
+ * half admits the internet and whose destination half (the translated address and port)
+ * matches the target. Sources narrower than the internet (an office) are not an exposure.
+ */
+export function dnatForwards(model: NetworkModel, fw: string, target: Endpoint): Forward[] {
+  const control = model.rules.get(fw);
+  if (control === undefined) return [];
+  const open = new Set<string>();
+  for (const h of control.ingress) if (ruleKey(h).startsWith("dnat:") && admitsInternet(h.peer)) open.add(ruleKey(h));
+  const out: Forward[] = [];
+  for (const h of control.egress) {
+    const key = ruleKey(h);
+    if (!open.has(key) || matchPeer(h.peer, target) === 0) continue;
+    for (const proto of h.proto === ANY_PROTOCOL ? [6, 17] : [h.proto]) {
+      out.push({ proto, ports: portless(proto) ? [0, 0] : [h.from, h.to], what: `DNAT rule ${key} (to port ${h.from === h.to ? h.from : `${h.from}-${h.to}`})`, ruleId: h.rule.id });
+    }
+  }
+  return out;
+}

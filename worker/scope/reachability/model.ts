@@ -88,7 +88,7 @@ export interface NetworkModel {
   /** "netA\0netB" (sorted) → peering uids. */
   peered: ReadonlyMap<string, readonly string[]>;
   providerOfNetwork: ReadonlyMap<string, Provider>;
-  /** Load balancer uids per target uid (attributes.targets on the load balancer). */
+  /** Entry points per target uid: load balancers (attributes.targets) and transit firewalls (attributes.dnatTargets). */
   balancersOf: ReadonlyMap<string, readonly string[]>;
   /** Transit gateway attachments by uid. */
   attachments: ReadonlyMap<string, TransitAttachment>;
@@ -257,6 +257,8 @@ export function buildNetworkModel(
         if (r.attributes?.["ruleSemantics"] === "transit") {
           const fw: TransitFirewall = { uid: r.uid, rulesRead: r.attributes["rulesRead"] !== false, denyRulesNotSent: stringList(r.attributes["denyRulesNotSent"]) };
           firewalls.set(r.uid, fw);
+          // DNAT sends the internet to these targets: the firewall is their entry point, like a load balancer.
+          for (const t of stringList(r.attributes["dnatTargets"])) add(balancersOf, t, r.uid);
           for (const ip of net.privateIps) if (!firewalls.has(`ip:${ip}`)) firewalls.set(`ip:${ip}`, fw);
           // Its rules filter what is routed through it, not what enters its own subnet (AzureFirewallSubnet).
           continue;
