@@ -52,6 +52,25 @@ const EnvSchema = z.object({
 const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$|^[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const RoleArn = z.string().regex(ROLE_ARN, "not an IAM role ARN (arn:aws:iam::123456789012:role/name)");
+
+/** A flow-log location in another account names the role that reads it: `…#role=arn:aws:iam::ACCOUNT:role/NAME`. */
+export const S3FlowLogLocation = z.object({
+  uri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/, "not an S3 location (s3://bucket/prefix)"),
+  roleArn: RoleArn.optional(),
+});
+export type S3FlowLogLocation = z.infer<typeof S3FlowLogLocation>;
+
+export const CloudWatchFlowLogLocation = z.object({
+  logGroup: z.string().regex(/^[\w./#-]{1,512}$/, "not a log group name"),
+  region: z.string().regex(AWS_REGION_NAME, "not an AWS region name"),
+  /** The account the group is in, when named (`group@ACCOUNT/region`). */
+  account: z.string().regex(/^\d{12}$/, "not a 12-digit AWS account id").optional(),
+  roleArn: RoleArn.optional(),
+});
+export type CloudWatchFlowLogLocation = z.infer<typeof CloudWatchFlowLogLocation>;
+
 export const CollectorConfig = z.object({
   apiUrl: z.url().optional(),
   stateDir: z.string().min(1),
@@ -78,10 +97,10 @@ export const CollectorConfig = z.object({
   /** Cloud SQL Admin and GKE endpoints (private / restricted Google access, PSC, a test server). */
   gcpSqlAdminEndpoint: z.string().optional(),
   gcpContainerEndpoint: z.string().optional(),
-  /** S3 locations of VPC/TGW flow logs: s3://bucket/prefix. */
-  flowLogS3: z.array(z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/, "not an S3 location (s3://bucket/prefix)")),
-  /** CloudWatch Logs groups holding flow logs, each in its region. */
-  flowLogCloudWatch: z.array(z.object({ logGroup: z.string().regex(/^[\w./#-]{1,512}$/, "not a log group name"), region: z.string().regex(AWS_REGION_NAME, "not an AWS region name") })),
+  /** S3 locations of VPC/TGW flow logs (s3://bucket/prefix), each read with the collector's credentials or the role it names. */
+  flowLogS3: z.array(S3FlowLogLocation),
+  /** CloudWatch Logs groups holding flow logs, each in its region (and account), read with the role it names or its account's. */
+  flowLogCloudWatch: z.array(CloudWatchFlowLogLocation),
   /** The custom LogFormat of the CloudWatch flow logs (field names); default v2 and TGW v6 need none. */
   flowLogFormat: z.array(z.string()).optional(),
   /** Storage accounts (blob endpoints) Network Watcher writes NSG/VNet flow logs to. */
@@ -145,8 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     gcpApiEndpoint: e.PSG_GCP_API_ENDPOINT,
     gcpSqlAdminEndpoint: e.PSG_GCP_SQLADMIN_ENDPOINT,
     gcpContainerEndpoint: e.PSG_GCP_CONTAINER_ENDPOINT,
-    flowLogS3: [...new Set(e.PSG_AWS_FLOWLOG_S3)],
-    flowLogCloudWatch: cloudWatchGroups(e.PSG_AWS_FLOWLOG_CLOUDWATCH, regions[0]),
+    flowLogS3: [...new Set(e.PSG_AWS_FLOWLOG_S3)].map(s3Location),
+    flowLogCloudWatch: [...new Set(e.PSG_AWS_FLOWLOG_CLOUDWATCH)].map((entry) => cloudWatchLocation(entry, regions[0], e.PSG_AWS_ROLE_ARNS, e.PSG_AWS_ACCOUNT_ID)),
     flowLogFormat: e.PSG_AWS_FLOWLOG_FORMAT ? logFormat(e.PSG_AWS_FLOWLOG_FORMAT) : undefined,
     azureFlowLogStorage: [...new Set(e.PSG_AZURE_FLOWLOG_STORAGE)],
     azureFlowLogConnectionString: e.PSG_AZURE_FLOWLOG_CONNECTION_STRING,
@@ -164,14 +183,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   return c;
 }
 
-/** `group` or `group@region` (log group names cannot contain "@"); without a region, the collector's first. */
-function cloudWatchGroups(entries: string[], defaultRegion: string | undefined): Array<{ logGroup: string; region: string }> {
-  return entries.map((entry) => {
-    const [logGroup, region] = entry.split("@") as [string, string | undefined];
-    const r = region ?? defaultRegion;
-    if (!r) throw new ConfigError(`PSG_AWS_FLOWLOG_CLOUDWATCH: log group ${logGroup} needs a region (${logGroup}@us-east-1, or set PSG_AWS_REGIONS / AWS_REGION)`);
-    return { logGroup, region: r };
-  });
+/** `location#role=ARN` → the location and the role (only `role` is an option). */
+function splitRole(variable: string, entry: string): { location: string; roleArn?: string } {
+  const hash = entry.indexOf("#role=");
+  const opt = /#([a-z]+)=/.exec(entry);
+  if (hash < 0 && opt && variable === "PSG_AWS_FLOWLOG_S3") throw new ConfigError(`${variable}: ${JSON.stringify(entry)}: unknown option #${opt[1]}= (only #role=ARN)`);
+  if (hash < 0) return { location: entry };
+  return { location: entry.slice(0, hash), roleArn: entry.slice(hash + "#role=".length) };
+}
+
+/** Validates one location with its schema; the error names the variable and the value as written. */
+function checked<T>(variable: string, entry: string, schema: z.ZodType<T>, candidate: unknown): T {
+  const r = schema.safeParse(candidate);
+  if (!r.success) throw new ConfigError(`${variable}: ${JSON.stringify(entry)}: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+  return r.data;
+}
+
+/** `s3://bucket/prefix` or `s3://bucket/prefix#role=ARN` (a log-archive bucket in another account). */
+function s3Location(entry: string): S3FlowLogLocation {
+  const { location, roleArn } = splitRole("PSG_AWS_FLOWLOG_S3", entry);
+  return checked("PSG_AWS_FLOWLOG_S3", entry, S3FlowLogLocation, { uri: location, ...(roleArn !== undefined ? { roleArn } : {}) });
+}
+
+/**
+ * `group`, `group@region` or `group@ACCOUNT/region` (log group names cannot contain "@"),
+ * optionally `#role=ARN`; without a region, the collector's first. A group that names its
+ * account and no role is read (with its flow-log formats) through the PSG_AWS_ROLE_ARNS role
+ * in that account; naming an account that has no role there (and is not PSG_AWS_ACCOUNT_ID) is an error.
+ */
+function cloudWatchLocation(entry: string, defaultRegion: string | undefined, roleArns: string[], ownAccount: string | undefined): CloudWatchFlowLogLocation {
+  const V = "PSG_AWS_FLOWLOG_CLOUDWATCH";
+  const { location, roleArn } = splitRole(V, entry);
+  const [logGroup, where, extra] = location.split("@") as [string, string | undefined, string | undefined];
+  if (extra !== undefined) throw new ConfigError(`${V}: ${JSON.stringify(entry)}: more than one "@" (group@region or group@ACCOUNT/region)`);
+  const [account, region] = where?.includes("/") ? (where.split("/", 2) as [string, string]) : [undefined, where];
+  const r = region ?? defaultRegion;
+  if (!r) throw new ConfigError(`${V}: log group ${logGroup} needs a region (${logGroup}@us-east-1, or set PSG_AWS_REGIONS / AWS_REGION)`);
+  const loc = checked(V, entry, CloudWatchFlowLogLocation, { logGroup, region: r, ...(account !== undefined ? { account } : {}), ...(roleArn !== undefined ? { roleArn } : {}) });
+  if (loc.account && !loc.roleArn && loc.account !== ownAccount) {
+    const role = roleArns.find((arn) => arn.split(":")[4] === loc.account);
+    if (!role) throw new ConfigError(`${V}: ${JSON.stringify(entry)}: account ${loc.account} has no role in PSG_AWS_ROLE_ARNS (add one, or name it with #role=ARN)`);
+    loc.roleArn = role;
+  }
+  return loc;
 }
 
 function logFormat(format: string): string[] {

@@ -187,7 +187,7 @@ async function summarizeFlowLogs(deps: RunDeps, report: CycleReport, outbox: Out
     report.counts.flowRecords = records;
     if (remote) {
       report.flowSources = remote.reads.map((r) => r.coverage);
-      report.flowSourceReads = remote.reads.map((r) => ({ kind: r.kind, key: r.key, source: r.source, units: r.units, records: r.stats.records, coverage: r.coverage }));
+      report.flowSourceReads = remote.reads.map((r) => ({ kind: r.kind, key: r.key, source: r.source, units: r.units, records: r.stats.records, ...(r.roleArn ? { roleArn: r.roleArn } : {}), coverage: r.coverage }));
       report.skipped.push(...report.flowSources.filter((c) => c.status !== "ok"));
     }
     log.info("flow logs summarized", { files: read?.files ?? 0, sources: remote?.reads.length ?? 0, records, edges: edges.length, invalidAddresses: invalid });

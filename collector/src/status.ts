@@ -90,7 +90,7 @@ function formatFlowSource(f: FlowSourceStatus): string {
   if (!r) return `    ${f.kind} ${f.location}: not configured in the last run; ${f.position}`;
   const c = r.coverage;
   const coverage = c.status === "ok" ? "ok" : `${c.status}: ${c.reason ?? ""}`;
-  return `    ${f.kind} ${f.location}${c.region ? ` (${c.region})` : ""}: ${coverage}\n      last run read ${r.records} record(s) from ${r.units} ${UNITS[f.kind]}; ${f.position}`;
+  return `    ${f.kind} ${f.location}${c.region ? ` (${c.region})` : ""}${r.roleArn ? ` via ${r.roleArn}` : ""}: ${coverage}\n      last run read ${r.records} record(s) from ${r.units} ${UNITS[f.kind]}; ${f.position}`;
 }
 
 export function formatStatus(s: StatusReport): string {

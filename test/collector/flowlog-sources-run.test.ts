@@ -122,7 +122,7 @@ describe("run cycle with flow logs in the clouds", () => {
   });
 
   it("bad flow-log settings are refused by name", () => {
-    expect(() => loadConfig({ PSG_AWS_FLOWLOG_S3: "bucket/prefix" })).toThrow(/flowLogS3.*not an S3 location/);
+    expect(() => loadConfig({ PSG_AWS_FLOWLOG_S3: "bucket/prefix" })).toThrow(/PSG_AWS_FLOWLOG_S3: "bucket\/prefix": uri not an S3 location/);
     expect(() => loadConfig({ PSG_AWS_FLOWLOG_CLOUDWATCH: "/vpc/flows" })).toThrow(/PSG_AWS_FLOWLOG_CLOUDWATCH: log group \/vpc\/flows needs a region/);
     expect(() => loadConfig({ PSG_AWS_FLOWLOG_FORMAT: "${srcaddr} ${dstaddr}" })).toThrow(ConfigError);
     expect(() => loadConfig({ PSG_AZURE_FLOWLOG_STORAGE: "http://acct.blob.core.windows.net" })).toThrow(/https blob endpoint/);

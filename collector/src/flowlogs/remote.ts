@@ -1,8 +1,10 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { StoragePipelineOptions } from "@azure/storage-blob";
 import type { AuthClient } from "google-auth-library";
+import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
 import type { CollectorConfig } from "../config.js";
 import type { Logger } from "../log.js";
+import { roleCredentials } from "../providers/aws/accounts.js";
 import type { FlowSink } from "./aws-vpc.js";
 import type { GroupFormats } from "./aws-flow-log-formats.js";
 import type { AzureBlobsCheckpoint } from "./azure-blobs.js";
@@ -21,7 +23,7 @@ export interface RemoteCheckpoints {
 }
 
 /** A source's read, with which checkpoint it belongs to. */
-export type RemoteRead = SourceRead<unknown> & { kind: RemoteSourceKind; key: string };
+export type RemoteRead = SourceRead<unknown> & { kind: RemoteSourceKind; key: string; roleArn?: string };
 
 export interface RemoteFlowLogOptions {
   config: CollectorConfig;
@@ -52,33 +54,54 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
   const reads: RemoteRead[] = [];
   const aws = { ...(opts.awsClientConfig ?? {}), maxAttempts: c.awsMaxAttempts };
 
-  if (c.flowLogS3.length > 0) {
-    const { S3Client } = await import("@aws-sdk/client-s3");
-    const { readS3FlowLogs } = await import("./s3.js");
-    // A custom endpoint (AWS_ENDPOINT_URL[_S3], a local S3) is addressed path-style; AWS itself virtual-hosted.
-    const customEndpoint = aws.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-    const client = new S3Client({ region: c.awsRegions[0] ?? "us-east-1", followRegionRedirects: true, ...(customEndpoint ? { forcePathStyle: true } : {}), ...aws });
-    for (const uri of c.flowLogS3) {
-      const r = await readS3FlowLogs({ uri, client, sink, previous: prev.s3?.[uri], since, ...(log ? { log } : {}) });
-      cp.s3![uri] = r.checkpoint;
-      reads.push({ ...r, kind: "s3", key: uri });
+  // A location in another account is read through the role it names (assumed once, shared by its clients).
+  const roles = new Map<string, ReturnType<typeof roleCredentials>>();
+  const through = (roleArn: string | undefined): { credentials?: ReturnType<typeof roleCredentials> } => {
+    if (!roleArn) return {};
+    let provider = roles.get(roleArn);
+    if (!provider) {
+      provider = roleCredentials({ roleArn, ...(c.awsExternalId ? { externalId: c.awsExternalId } : {}), clientConfig: { ...opts.awsClientConfig }, region: c.awsRegions[0] ?? "us-east-1", maxAttempts: c.awsMaxAttempts });
+      roles.set(roleArn, provider);
     }
-  }
-  if (c.flowLogCloudWatch.length > 0) {
-    const { CloudWatchLogsClient } = await import("@aws-sdk/client-cloudwatch-logs");
-    const { readCloudWatchFlowLogs } = await import("./cloudwatch.js");
-    const clients = new Map<string, InstanceType<typeof CloudWatchLogsClient>>();
-    const formats = c.flowLogFormat ? undefined : await learnFormats(c.flowLogCloudWatch, aws, log);
-    for (const { logGroup, region } of c.flowLogCloudWatch) {
-      const key = `${region}:${logGroup}`;
-      const client = clients.get(region) ?? new CloudWatchLogsClient({ region, ...aws });
-      clients.set(region, client);
-      const learnt = formats?.get(region)?.get(logGroup);
-      const fields = c.flowLogFormat ?? (Array.isArray(learnt) ? learnt : undefined);
-      const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(fields ? { fields } : {}), ...(log ? { log } : {}) });
-      cp.cloudwatch![key] = r.checkpoint;
-      reads.push({ ...r, kind: "cloudwatch", key });
+    return { credentials: provider };
+  };
+  try {
+    if (c.flowLogS3.length > 0) {
+      const { S3Client } = await import("@aws-sdk/client-s3");
+      const { readS3FlowLogs } = await import("./s3.js");
+      // A custom endpoint (AWS_ENDPOINT_URL[_S3], a local S3) is addressed path-style; AWS itself virtual-hosted.
+      const customEndpoint = aws.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+      const clients = new Map<string, InstanceType<typeof S3Client>>();
+      for (const { uri, roleArn } of c.flowLogS3) {
+        let client = clients.get(roleArn ?? "");
+        if (!client) {
+          client = new S3Client({ region: c.awsRegions[0] ?? "us-east-1", followRegionRedirects: true, ...(customEndpoint ? { forcePathStyle: true } : {}), ...aws, ...through(roleArn) });
+          clients.set(roleArn ?? "", client);
+        }
+        const r = await readS3FlowLogs({ uri, client, sink, previous: prev.s3?.[uri], since, ...(log ? { log } : {}) });
+        cp.s3![uri] = r.checkpoint;
+        reads.push({ ...r, kind: "s3", key: uri, ...(roleArn ? { roleArn } : {}) });
+      }
     }
+    if (c.flowLogCloudWatch.length > 0) {
+      const { CloudWatchLogsClient } = await import("@aws-sdk/client-cloudwatch-logs");
+      const { readCloudWatchFlowLogs } = await import("./cloudwatch.js");
+      const clients = new Map<string, InstanceType<typeof CloudWatchLogsClient>>();
+      const formats = c.flowLogFormat ? undefined : await learnFormats(c.flowLogCloudWatch, (region, roleArn) => ({ region, ...aws, ...through(roleArn) }), log);
+      for (const { logGroup, region, roleArn } of c.flowLogCloudWatch) {
+        const key = `${region}:${logGroup}`;
+        const where = `${roleArn ?? ""}|${region}`;
+        const client = clients.get(where) ?? new CloudWatchLogsClient({ region, ...aws, ...through(roleArn) });
+        clients.set(where, client);
+        const learnt = formats?.get(where)?.get(logGroup);
+        const fields = c.flowLogFormat ?? (Array.isArray(learnt) ? learnt : undefined);
+        const r = await readCloudWatchFlowLogs({ logGroup, region, client, sink, previous: prev.cloudwatch?.[key], since, lookbackMs, ...(fields ? { fields } : {}), ...(log ? { log } : {}) });
+        cp.cloudwatch![key] = r.checkpoint;
+        reads.push({ ...r, kind: "cloudwatch", key, ...(roleArn ? { roleArn } : {}) });
+      }
+    }
+  } finally {
+    for (const provider of roles.values()) provider.destroy();
   }
   const azureAccounts: Array<{ account: string; connectionString?: string }> = [
     ...c.azureFlowLogStorage.map((account) => ({ account })),
@@ -126,20 +149,30 @@ export async function readRemoteFlowLogs(opts: RemoteFlowLogOptions): Promise<{ 
 
 /**
  * Each CloudWatch group's format, from the flow logs delivering to it (one DescribeFlowLogs
- * listing per region). If that is denied, groups are read by what their records look like.
+ * listing per region and role: the flow logs are in the group's account). If that is
+ * denied, groups are read by what their records look like. Keyed by `role|region`.
  */
-async function learnFormats(groups: Array<{ logGroup: string; region: string }>, aws: RemoteFlowLogOptions["awsClientConfig"] & { maxAttempts: number }, log?: Logger): Promise<Map<string, GroupFormats>> {
+async function learnFormats(
+  groups: CollectorConfig["flowLogCloudWatch"],
+  clientConfig: (region: string, roleArn: string | undefined) => EC2ClientConfig,
+  log?: Logger,
+): Promise<Map<string, GroupFormats>> {
   const { EC2Client } = await import("@aws-sdk/client-ec2");
   const { flowLogFormatsByGroup } = await import("./aws-flow-log-formats.js");
-  const byRegion = new Map<string, GroupFormats>();
-  for (const region of new Set(groups.map((g) => g.region))) {
+  const byWhere = new Map<string, GroupFormats>();
+  for (const where of new Set(groups.map((g) => `${g.roleArn ?? ""}|${g.region}`))) {
+    const here = groups.filter((g) => `${g.roleArn ?? ""}|${g.region}` === where);
+    const { region, roleArn } = here[0]!;
+    const ec2 = new EC2Client(clientConfig(region, roleArn));
     try {
-      byRegion.set(region, await flowLogFormatsByGroup(new EC2Client({ region, ...aws }), groups.filter((g) => g.region === region).map((g) => g.logGroup)));
+      byWhere.set(where, await flowLogFormatsByGroup(ec2, here.map((g) => g.logGroup)));
     } catch (err) {
-      log?.warn("flow-log formats not readable (ec2:DescribeFlowLogs): CloudWatch records are read as default v2 / TGW v6", { region, error: errorLine(err) });
+      log?.warn("flow-log formats not readable (ec2:DescribeFlowLogs): CloudWatch records are read as default v2 / TGW v6", { region, ...(roleArn ? { roleArn } : {}), error: errorLine(err) });
+    } finally {
+      ec2.destroy();
     }
   }
-  return byRegion;
+  return byWhere;
 }
 
 /** A source whose client could not even be made (no credential): skipped, checkpoint kept. */

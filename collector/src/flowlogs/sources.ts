@@ -29,6 +29,8 @@ export interface FlowSourceRun {
   /** Objects (S3), streams (CloudWatch), blobs (Azure) or pages (Cloud Logging) read this cycle. */
   units: number;
   records: number;
+  /** The role it was read through (a location in another account). */
+  roleArn?: string;
   coverage: Coverage;
 }
 
