@@ -203,15 +203,22 @@ export function computeBoundaryMap(sql: SqlStorage, filter: BoundaryMapFilter): 
         .toArray()
         .filter((p) => p.s !== null && p.t !== null && p.s !== p.t);
 
-  // 4. Too many links for a readable (and quickly laid out) diagram: fold further, least
-  //    important scope first, re-summing the links in memory.
+  // 4. Too many links for a readable (and quickly laid out) diagram: fold one scope one level
+  //    further at a time — the one whose folding removes the most links, the least important
+  //    on a tie — re-summing the links in memory.
   let graph = assemble(rows, individual, pairs, levels, scopes, filter.minBytes ?? 0);
-  const order = [...scopes].reverse();
+  const order = [...scopes].reverse().filter((sc) => rows.some((r) => r.scope === sc));
   while (graph.edges.length > maxEdges) {
-    const scope = order.find((sc) => COARSER[levels[sc]!] !== null && rows.some((r) => r.scope === sc));
-    if (scope === undefined) break;
-    levels[scope] = COARSER[levels[scope]!]!;
-    graph = assemble(rows, individual, pairs, levels, scopes, filter.minBytes ?? 0);
+    let best: { scope: Scope; graph: BoundaryMapGraph } | null = null;
+    for (const scope of order) {
+      const coarser = COARSER[levels[scope]!];
+      if (coarser === null) continue;
+      const tried = assemble(rows, individual, pairs, { ...levels, [scope]: coarser }, scopes, filter.minBytes ?? 0);
+      if (best === null || tried.edges.length < best.graph.edges.length) best = { scope, graph: tried };
+    }
+    if (best === null) break;
+    levels[best.scope] = COARSER[levels[best.scope]!]!;
+    graph = best.graph;
   }
   return graph;
 }

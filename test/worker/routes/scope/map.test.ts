@@ -84,7 +84,7 @@ describe("GET /v1/scope/map", () => {
     expect(tiny.edges).toEqual([]);
   });
 
-  it("past the link cap, the least important scopes fold further and the links are re-summed; a repeated query is served from memory until the next classification", async () => {
+  it("past the link cap, the scope whose folding removes the most links folds one level further, the links re-summed; a repeated query is served from memory until the next classification", async () => {
     const t = await appFleetTenant();
     await runInDurableObject(tenantScope(env, t.tenantId), (_i: TenantScope, state) => {
       const sql = state.storage.sql;
