@@ -47,6 +47,34 @@ function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
 }
 
+const SNAPSHOT_V2 = "psg-scope-snapshot/2";
+
+/**
+ * Whether a scope snapshot's reasons can be read as docs/evidence.md describes. A body without
+ * `format` (version 1, sealed before the reasons table) holds each resource's `reasons`; a
+ * `psg-scope-snapshot/2` body holds each distinct reason once in `reasons`, and each resource's
+ * `reasonRefs` are positions in that table (from 0), every one of which must exist.
+ */
+function snapshotProblem(body: unknown): string | null {
+  const b = (typeof body === "object" && body !== null ? body : {}) as { format?: unknown; reasons?: unknown; resources?: unknown };
+  if (!Array.isArray(b.resources)) return "the body has no resources list";
+  const resources = b.resources as { uid?: unknown; reasons?: unknown; reasonRefs?: unknown }[];
+  if (b.format === undefined) {
+    const bad = resources.find((r) => !Array.isArray(r?.reasons));
+    return bad ? `resource ${String(bad?.uid)} has no reasons (body format 1)` : null;
+  }
+  if (b.format !== SNAPSHOT_V2) return `unknown body format ${JSON.stringify(b.format)} (this verifier reads format 1 and ${SNAPSHOT_V2})`;
+  if (!Array.isArray(b.reasons)) return "the body has no reasons table";
+  const n = b.reasons.length;
+  for (const r of resources) {
+    if (!Array.isArray(r?.reasonRefs)) return `resource ${String(r?.uid)} has no reasonRefs`;
+    for (const i of r.reasonRefs as unknown[]) {
+      if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= n) return `resource ${String(r.uid)} names reason ${JSON.stringify(i)}, but the reasons table has ${n}`;
+    }
+  }
+  return null;
+}
+
 /** Parses JSON and insists the bytes are exactly its RFC 8785 form. */
 function canonicalJson<T>(bytes: Uint8Array, what: string, fail: (c: string, d: string) => void): T | undefined {
   let text: string;
@@ -203,6 +231,10 @@ export async function verifyPackage(zip: Uint8Array, opts: { pins?: readonly str
       if (art.id !== a.id || art.seq !== a.seq || art.kind !== a.kind || art.kid !== a.kid) bad("fields", "id, seq, kind or kid differ from manifest.json");
       if (art.prevHash !== (entry?.prevHash ?? null)) bad("chain", `prevHash ${art.prevHash} differs from the chain's ${entry?.prevHash}`);
       if (art.tenantId !== manifest.tenantId) bad("tenant", `belongs to tenant ${art.tenantId}, the package to ${manifest.tenantId}`);
+      if (a.kind === "scope_snapshot") {
+        const problem = snapshotProblem(art.body);
+        if (problem) bad("snapshot", problem);
+      }
       if (a.svg) {
         const svg = files[a.svg];
         if (!svg) bad("diagram", `${a.svg} is missing`);
@@ -211,7 +243,7 @@ export async function verifyPackage(zip: Uint8Array, opts: { pins?: readonly str
     }
     if (!(await verifyJws(a.path, files[a.signature], bytes, a.kid))) ok = false;
     kids.add(a.kid);
-    if (ok) pass(a.path, `${a.kind} seq ${a.seq}: canonical, hash, chain and ES256 signature by ${a.kid} check out`);
+    if (ok) pass(a.path, `${a.kind} seq ${a.seq}: canonical, hash, chain and ES256 signature by ${a.kid} check out${a.kind === "scope_snapshot" ? "; every resource's reasons are there" : ""}`);
   }
   summary.artifacts = manifest.artifacts.length;
   summary.kids = [...kids];

@@ -34,6 +34,26 @@ describe("collector verify (CLI, child process)", () => {
     expect(result).toMatchObject({ ok: true, summary: { artifacts: 2, chainLength: 2, pinned: true } });
   });
 
+  it("reads both snapshot body formats; a v2 reference outside its reasons table or an unknown format FAILs, naming it, though signed", async () => {
+    const v1 = await fixturePackage(undefined, { snapshot: "v1" });
+    expect((await verifyPackage(v1.zip(), { pins: [v1.kid] })).findings.filter((f) => !f.ok)).toEqual([]);
+    const good = (await fixturePackage()).files.get("artifacts/000001-scope_snapshot.json")!;
+    const body = JSON.parse(new TextDecoder().decode(good)).body;
+    expect(body.format).toBe("psg-scope-snapshot/2");
+    expect(body.resources.map((r: { reasonRefs: number[] }) => r.reasonRefs)).toEqual([[0], []]);
+
+    body.resources[1].reasonRefs = [1];
+    const broken = await fixturePackage(undefined, { snapshot: { body } });
+    const result = await verifyPackage(broken.zip(), { pins: [broken.kid] });
+    expect(result.ok).toBe(false);
+    expect(result.findings.filter((f) => !f.ok)).toEqual([
+      { ok: false, check: "artifacts/000001-scope_snapshot.json: snapshot", detail: "resource arn:aws:ec2:eu-west-1:111111111111:instance/i-web names reason 1, but the reasons table has 1" },
+    ]);
+    const future = await fixturePackage(undefined, { snapshot: { body: { ...body, format: "psg-scope-snapshot/3" } } });
+    const r = await verifyPackage(future.zip(), { pins: [future.kid] });
+    expect(r.findings.filter((f) => !f.ok).map((f) => f.detail)).toEqual([expect.stringMatching(/unknown body format "psg-scope-snapshot\/3"/)]);
+  });
+
   it("PASS with the right pin: exit 0, one ok line per check", async () => {
     const r = await verify(good, "--pin", pkg.kid);
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -22,9 +22,10 @@ export interface FixturePackage {
  * A small assessor package made with the worker's own evidence primitives (key generation,
  * RFC 8785 bytes, sealing, detached JWS, zip) — the code path `buildPackage` uses, minus D1
  * and R2 — laid out as docs/evidence.md describes: a scope snapshot (seq 1) and a network
- * diagram with its SVG (seq 2), inventory.csv, jwks.json, a signed manifest.
+ * diagram with its SVG (seq 2), inventory.csv, jwks.json, a signed manifest. The snapshot body
+ * is format 2 unless `opts.snapshot` asks for format 1 or gives a body of its own.
  */
-export async function fixturePackage(tenantId = "tnt_fixture000000000000000000"): Promise<FixturePackage> {
+export async function fixturePackage(tenantId = "tnt_fixture000000000000000000", opts: { snapshot?: "v1" | "v2" | { body: unknown } } = {}): Promise<FixturePackage> {
   const key = await newEvidenceKey(SECRET, tenantId);
   const signing = await unwrapSigningKey(SECRET, tenantId, key.kid, key.privateJwkEnc);
   const createdAt = "2026-01-15T10:00:00.000Z";
@@ -32,9 +33,12 @@ export async function fixturePackage(tenantId = "tnt_fixture000000000000000000")
     { uid: "arn:aws:rds:eu-west-1:111111111111:db:cards", name: "cards", provider: "aws", account: "111111111111", region: "eu-west-1", kind: "database", scope: "cde", confidence: 1, overridden: false, stale: false, reasons: [{ rule: "tag.pci_scope", pci: ["PCI DSS 12.5.2"], summary: "tagged pci:scope=cde" }] },
     { uid: "arn:aws:ec2:eu-west-1:111111111111:instance/i-web", name: "web, \"front\"", provider: "aws", account: "111111111111", region: "eu-west-1", kind: "instance", scope: "out_of_scope", confidence: 0.8, overridden: false, stale: false, reasons: [] },
   ];
+  // Body format 2 (the worker's now): each distinct reason once, resources naming theirs by position; format 1 inline.
+  const v2 = { counts: { total: 2 }, format: "psg-scope-snapshot/2", reasons: [resources[0]!.reasons[0]!], resources: resources.map(({ reasons, ...facts }) => ({ ...facts, reasonRefs: reasons.map(() => 0) })) };
+  const snapshot = opts.snapshot === "v1" ? { counts: { total: 2 }, resources } : typeof opts.snapshot === "object" ? opts.snapshot.body : v2;
   const svg = svgDocument(200, 100, "Network diagram (PCI DSS 1.2.3)", ['<rect x="10" y="10" width="80" height="40" fill="#c62828"/>']);
   const bodies: { kind: Artifact["kind"]; title: string; body: unknown; svg?: string }[] = [
-    { kind: "scope_snapshot", title: "Scope snapshot", body: { counts: { total: 2 }, resources } },
+    { kind: "scope_snapshot", title: "Scope snapshot", body: snapshot },
     { kind: "network_diagram", title: "Network diagram", body: { graph: { nodes: [], edges: [] }, svgSha256: await sha256HexOf(enc.encode(svg)) }, svg },
   ];
 
