@@ -25,7 +25,7 @@ const DB = uid("networkInterfaces", "db-nic");
 
 const inbound = (name: string, priority: number, source: string, port: string): SecurityRule => ({ name, priority, protocol: "Tcp", access: "Allow", direction: "Inbound", sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: port });
 
-function inventory(o: { webAllows?: string; dnatSource?: string } = {}) {
+function inventory(o: { webAllows?: string; dnatSource?: string; fwPublicIp?: boolean } = {}) {
   const nsg = (name: string, rules: SecurityRule[], nic: string) => ({ id: id("networkSecurityGroups", name), name, location: "westeurope", securityRules: rules, networkInterfaces: [{ id: id("networkInterfaces", nic) }] });
   const nic = (name: string, subnet: string, ip: string, group: string) => ({ id: id("networkInterfaces", name), name, location: "westeurope", networkSecurityGroup: { id: id("networkSecurityGroups", group) }, ipConfigurations: [{ name: "ip", id: `${id("networkInterfaces", name)}/ipConfigurations/ip`, privateIPAddress: ip, subnet: { id: sub(subnet) } }] });
   const lb: LoadBalancer = {
@@ -37,7 +37,7 @@ function inventory(o: { webAllows?: string; dnatSource?: string } = {}) {
   };
   const fw: AzureFirewall = {
     id: id("azureFirewalls", "edge-fw"), name: "edge-fw", location: "westeurope",
-    ipConfigurations: [{ name: "cfg", privateIPAddress: "10.0.254.4", subnet: { id: sub("AzureFirewallSubnet") }, publicIPAddress: { id: id("publicIPAddresses", "fw-ip") } }],
+    ipConfigurations: [{ name: "cfg", privateIPAddress: "10.0.254.4", subnet: { id: sub("AzureFirewallSubnet") }, ...(o.fwPublicIp === false ? {} : { publicIPAddress: { id: id("publicIPAddresses", "fw-ip") } }) }],
     natRuleCollections: [{ name: "inbound", priority: 100, action: { type: "Dnat" }, rules: [{ name: "api", protocols: ["TCP"], sourceAddresses: [o.dnatSource ?? "*"], destinationAddresses: ["20.1.1.1"], destinationPorts: ["443"], translatedAddress: "10.0.2.30", translatedPort: "8443" }] }],
   };
   const parts = [
@@ -91,6 +91,13 @@ describe("Azure Firewall DNAT", () => {
     const found = internetExposures(build(), DB);
     expect(found).toEqual([expect.objectContaining({ uid: DB, entryPoint: FW, via: [FW], protocol: "tcp", ports: "8443" })]);
     expect(found[0]!.hops).toContainEqual(expect.objectContaining({ step: "load_balancer", control: FW, ruleId: `${FW}#egress#dnat:inbound/api#tcp:8443-8443#cidr:10.0.2.30/32` }));
+  });
+
+  it("still does when the firewall's public address is not in the inventory (DNAT applies only on its public frontend)", () => {
+    const found = internetExposures(build({ fwPublicIp: false }), DB);
+    expect(found).toEqual([expect.objectContaining({ entryPoint: FW, ports: "8443" })]);
+    expect(found[0]!.hops[0]).toMatchObject({ step: "internet_gateway", control: FW, detail: expect.stringContaining("DNAT rules admitting the internet") });
+    expect(internetExposures(build({ fwPublicIp: false, dnatSource: "203.0.113.0/24" }), DB)).toEqual([]);
   });
 
   it("puts the firewall in the CDE path when it forwards to a CDE component", () => {

@@ -4,7 +4,7 @@ import type { Endpoint, Hop } from "./layers.js";
 import { lookupRoute, type NetworkModel } from "./model.js";
 import { INTERNET, endpointOf, evaluatePath, explainPath } from "./path.js";
 import { describePorts, portless, protocolName, union, type PortSet } from "./ports.js";
-import { dnatForwards, type Forward } from "./firewall.js";
+import { dnatForwards, hasInternetDnat, type Forward } from "./firewall.js";
 
 /** How the internet reaches a resource: directly, or through internet-facing load balancers. */
 export interface InternetExposure {
@@ -98,7 +98,7 @@ export function internetExposures(model: NetworkModel, uid: string): InternetExp
   for (const lb of [...(model.balancersOf.get(uid) ?? [])].sort()) {
     const k = model.index.get(lb);
     if (k === undefined || k === i) continue;
-    const front = direct(model, k);
+    const front: { hops: Hop[]; protocol?: string; ports?: string } | null = direct(model, k) ?? dnatFrontend(model, k);
     if (!front) continue;
     const forwards = forwardsTo(model, model.resources[k]!, endpointOf(model, [i]));
     if (forwards !== undefined) {
@@ -112,7 +112,7 @@ export function internetExposures(model: NetworkModel, uid: string): InternetExp
     const port = portless(ev.protocol) ? 0 : ev.ports[0]!;
     const inner = explainPath(model, src, endpointOf(model, [i]), ev.protocol, port);
     out.push({
-      uid, entryPoint: lb, via: [lb], protocol: front.protocol, ports: front.ports,
+      uid, entryPoint: lb, via: [lb], protocol: front.protocol ?? protocolName(ev.protocol), ports: front.ports ?? describePorts(ev.ports),
       hops: [...front.hops, { step: "load_balancer", control: lb, action: "allow", detail: `${lb} forwards to ${uid} (target)` }, ...inner.hops],
     });
   }
@@ -149,6 +149,18 @@ function parseForward(text: string): Forward[] | undefined {
   const ports: PortSet = Number(m[2]) === 0 && back === 0 ? [0, 65535] : [back, back];
   const protos = name === "tcp" ? [6] : name === "udp" ? [17] : [6, 17];
   return protos.map((proto) => ({ proto, ports, what: `${text.trim()} (${ports[1] !== ports[0] ? "all ports" : `port ${back}`})` }));
+}
+
+/**
+ * A firewall whose DNAT rules admit the internet has a public frontend even when its public
+ * address is not in the inventory (a public IP resource that could not be read): DNAT rules
+ * only apply to traffic addressed to it. Which target and port they reach is left to the
+ * rules themselves (dnatForwards).
+ */
+function dnatFrontend(model: NetworkModel, k: number): { hops: Hop[]; protocol?: string; ports?: string } | null {
+  const fw = model.firewalls.get(model.resources[k]!.uid);
+  if (fw === undefined || fw.uid !== model.resources[k]!.uid || !hasInternetDnat(model, fw.uid)) return null;
+  return { hops: [{ step: "internet_gateway", control: fw.uid, action: "route", detail: `${fw.uid} has DNAT rules admitting the internet: they apply on its public frontend (its public address is not in the inventory)` }] };
 }
 
 /**

@@ -121,6 +121,11 @@ function admitsInternet(p: ParsedRule["peer"]): boolean {
   return p.kind === "any" || p.kind === "internet" || (p.kind === "cidr" && p.ranges.some((r) => r.prefix === 0));
 }
 
+/** Some DNAT rule of the firewall admits the internet as its source. */
+export function hasInternetDnat(model: NetworkModel, fw: string): boolean {
+  return (model.rules.get(fw)?.ingress ?? []).some((h) => ruleKey(h).startsWith("dnat:") && admitsInternet(h.peer));
+}
+
 /**
  * What the firewall's DNAT rules forward from the internet to `target`: a rule whose source
  * half admits the internet and whose destination half (the translated address and port)
