@@ -69,8 +69,7 @@ async function post<T>(url: string, body: unknown, bearer?: string): Promise<T> 
 }
 
 /** The signed ingest path, as the collector does it (DESIGN §3). */
-export async function seed(api: string, apiKey: string, resources: number, edges: number): Promise<void> {
-  const tenant = buildTenant({ resources, edges });
+export async function seed(api: string, apiKey: string, tenant: ReturnType<typeof buildTenant>): Promise<void> {
   const token = await createEnrollmentToken(api, apiKey);
   const { secretKey, publicKey } = ed25519.keygen();
   const enrolled = await post<{ collectorId: string; nextSeq: number }>(`${api}/v1/collectors/enroll`, { token, publicKey: toBase64Url(publicKey), name: "web bench", version: "bench" });
@@ -119,6 +118,10 @@ export async function seed(api: string, apiKey: string, resources: number, edges
 export async function benchWeb(target: { resources: number; edges: number }, opts: { navigations?: number; samples?: number } = {}): Promise<WebBenchResult> {
   const navigations = opts.navigations ?? 10;
   const samples = opts.samples ?? 40;
+  // Built before the workers start: at 100k + 1M it blocks this process for a long while, and
+  // two runs lost the API's wrangler dev ("other side closed") when it was built mid-run.
+  progress(`building a ${target.resources}-resource tenant`);
+  const tenant = buildTenant(target);
   const work = mkdtempSync(join(tmpdir(), "psg-web-bench-"));
   process.env.WRANGLER_REGISTRY_PATH = join(work, "registry"); // the web worker's binding finds this API only
   const persistTo = join(work, "state");
@@ -131,7 +134,7 @@ export async function benchWeb(target: { resources: number; edges: number }, opt
     const signup = await post<{ token: string }>(`${api.url}/v1/auth/signup`, { tenantName: "Bench Co", name: "Bench Owner", email: `bench-${Date.now()}@example.com`, password: "a long enough bench password" });
     const key = await post<{ apiKey: string }>(`${api.url}/v1/api-keys`, { name: "bench collector", role: "admin" }, signup.token);
     const t0 = performance.now();
-    await seed(api.url, key.apiKey, target.resources, target.edges);
+    await seed(api.url, key.apiKey, tenant);
     const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
