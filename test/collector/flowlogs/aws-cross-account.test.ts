@@ -1,11 +1,11 @@
-import { createServer, request, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../collector/src/config.js";
-import { parseLogFormat } from "../../../collector/src/flowlogs/aws-vpc.js";
 import { readRemoteFlowLogs } from "../../../collector/src/flowlogs/remote.js";
 import { FlowSummary } from "../../../collector/src/flowlogs/summarize.js";
 import { type Moto, startMoto } from "../fixtures/moto.js";
+import { type RecordedRequest, type RecordingProxy, startRecordingProxy } from "../fixtures/recording-proxy.js";
 
 // A log-archive account (B = 111122223333) holds the flow logs; the collector runs in A
 // (moto's default 123456789012) and reads B's bucket and log group through roles. moto keeps
@@ -22,51 +22,21 @@ const GROUP = "/archive/vpc-flows";
 const CUSTOM = "${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${packets} ${bytes} ${start} ${end}";
 const T = Math.floor(Date.now() / 1000) - 1800;
 
-interface Seen {
-  service: string;
-  accessKeyId: string;
-  method: string;
-  path: string;
-  body: string;
-}
-
 let moto: Moto;
-let proxy: Server;
+let proxy: RecordingProxy;
 let proxyUrl: string;
-const seen: Seen[] = [];
 /** Access key id → the role STS issued it for (from the AssumeRole requests and answers). */
 const issued = new Map<string, { roleArn: string; externalId: string }>();
 
 beforeAll(async () => {
   moto = await startMoto();
-  const target = new URL(moto.url);
-  proxy = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const m = /Credential=([^/]+)\/\d+\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? "");
-      seen.push({ service: m?.[2] ?? "", accessKeyId: m?.[1] ?? "", method: req.method ?? "", path: req.url ?? "", body: body.toString("utf8") });
-      const fwd = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        const out: Buffer[] = [];
-        up.on("data", (c: Buffer) => out.push(c));
-        up.on("end", () => {
-          const answer = Buffer.concat(out);
-          const params = new URLSearchParams(body.toString("utf8"));
-          if (params.get("Action") === "AssumeRole") {
-            const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answer.toString("utf8"))?.[1];
-            if (key) issued.set(key, { roleArn: params.get("RoleArn") ?? "", externalId: params.get("ExternalId") ?? "" });
-          }
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          res.end(answer);
-        });
-      });
-      fwd.on("error", (err) => (res.writeHead(502), res.end(String(err))));
-      fwd.end(body);
-    });
+  proxy = await startRecordingProxy(moto.url, (req, answer) => {
+    const params = new URLSearchParams(req.body);
+    if (params.get("Action") !== "AssumeRole") return;
+    const key = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(answer)?.[1];
+    if (key) issued.set(key, { roleArn: params.get("RoleArn") ?? "", externalId: params.get("ExternalId") ?? "" });
   });
-  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxyUrl = proxy.url;
   // Seeded in B with B's own (assumed) credentials, through the real AWS APIs.
   moto.python(`
 import boto3
@@ -86,7 +56,7 @@ logs.put_log_events(logGroupName="${GROUP}", logStreamName="eni-0b1", logEvents=
 `);
 }, 120_000);
 afterAll(async () => {
-  await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
+  await proxy?.close();
   await moto?.close();
 });
 
@@ -105,6 +75,7 @@ describe("flow logs in another account, read through roles (moto)", () => {
     });
     expect(config.flowLogS3).toEqual([{ uri: `s3://${BUCKET}/AWSLogs/`, roleArn: READER_ROLE }]);
     expect(config.flowLogCloudWatch).toEqual([{ logGroup: GROUP, region: "us-east-1", account: B, roleArn: DISCOVERY_ROLE }]);
+    const seen = proxy.seen;
     seen.length = 0;
     const sink = new FlowSummary();
     const { reads } = await readRemoteFlowLogs({ config, sink, previous: {}, awsClientConfig: { endpoint: proxyUrl, credentials: creds } });
@@ -121,7 +92,7 @@ describe("flow logs in another account, read through roles (moto)", () => {
     expect(assumed.map((s) => [s.accessKeyId, new URLSearchParams(s.body).get("RoleArn")]).sort()).toEqual([[creds.accessKeyId, DISCOVERY_ROLE], [creds.accessKeyId, READER_ROLE]]);
     expect([...issued.values()].every((i) => i.externalId === EXTERNAL_ID)).toBe(true);
     // Every S3, Logs and EC2 call was signed with the credentials issued for its role, none with A's own.
-    const roleOf = (s: Seen) => issued.get(s.accessKeyId)?.roleArn;
+    const roleOf = (s: RecordedRequest) => issued.get(s.accessKeyId)?.roleArn;
     const byService = (service: string) => [...new Set(seen.filter((s) => s.service === service).map(roleOf))];
     expect(byService("s3")).toEqual([READER_ROLE]);
     expect(byService("logs")).toEqual([DISCOVERY_ROLE]);

@@ -93,7 +93,7 @@ function world(): ServicesWorld {
       },
     ],
     classicLoadBalancers: [
-      { LoadBalancerName: "legacy-checkout", DNSName: "legacy-checkout-1.us-east-1.elb.amazonaws.com", Scheme: "internet-facing", VPCId: "vpc-0pay", Subnets: ["subnet-0pay"], SecurityGroups: ["sg-0elb"], Instances: [{ InstanceId: "i-0web1" }, { InstanceId: "i-0web2" }], ListenerDescriptions: [{ Listener: { Protocol: "HTTPS", LoadBalancerPort: 443, InstanceProtocol: "HTTP", InstancePort: 8080 } }] },
+      { LoadBalancerName: "legacy-checkout", DNSName: "legacy-checkout-1.us-east-1.elb.amazonaws.com", Scheme: "internet-facing", VPCId: "vpc-0pay", Subnets: ["subnet-0pay"], SecurityGroups: ["sg-0elb"], Instances: [{ InstanceId: "i-0web1" }, { InstanceId: "i-0web2" }], ListenerDescriptions: [{ Listener: { Protocol: "HTTPS", LoadBalancerPort: 443, InstanceProtocol: "HTTP", InstancePort: 8080 } }], Tags: [{ Key: "pci:scope", Value: "in" }, { Key: "team", Value: "checkout" }] },
       { LoadBalancerName: "internal-reports", Scheme: "internal", VPCId: "vpc-0corp", Subnets: ["subnet-0corp"], SecurityGroups: [], Instances: [], ListenerDescriptions: [] },
     ],
   };
@@ -105,7 +105,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function discover(opts: Omit<ServicesServerOptions, "world"> = {}) {
+async function discover(opts: Omit<ServicesServerOptions, "world"> & { world?: ServicesWorld } = {}) {
   server = await startServicesServer({ world: world(), ...opts });
   const log = memoryLogger();
   const inv = await discoverAws({
@@ -157,9 +157,28 @@ describe("ECS, EKS and classic ELB against a local server", () => {
     expect(inv.resources.find((r) => r.name === "legacy-checkout")).toMatchObject({
       uid: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/legacy-checkout`,
       kind: "load_balancer",
+      tags: { "pci:scope": "in", team: "checkout" },
       attributes: { type: "classic", internetFacing: true, targets: [arn("instance", "i-0web1"), arn("instance", "i-0web2")], ports: ["HTTP/8080"], listenerPorts: ["HTTPS/443"] },
     });
-    expect(inv.resources.find((r) => r.name === "internal-reports")?.attributes).toMatchObject({ internetFacing: false, targets: [] });
+    expect(inv.resources.find((r) => r.name === "internal-reports")).toMatchObject({ tags: {}, attributes: { internetFacing: false, targets: [] } });
+  });
+
+  it("classic tags are read 20 load balancers a call; a denied DescribeTags leaves them untagged and the family partial", async () => {
+    const many = world();
+    many.classicLoadBalancers = Array.from({ length: 45 }, (_, k) => ({ LoadBalancerName: `lb-${k}`, Scheme: "internal", VPCId: "vpc-0corp", Subnets: [], SecurityGroups: [], Instances: [], ListenerDescriptions: [], Tags: [{ Key: "pci:scope", Value: k % 2 ? "in" : "out" }] }));
+    const batched = await discover({ world: many });
+    expect(batched.server.requests.filter((r) => r.action === "elasticloadbalancing:DescribeTags").map((r) => r.status)).toEqual([200, 200, 200]);
+    const lbs = batched.inv.resources.filter((r) => r.kind === "load_balancer");
+    expect(lbs).toHaveLength(45);
+    expect(lbs.every((lb) => lb.tags["pci:scope"] === (Number(lb.name.slice(3)) % 2 ? "in" : "out"))).toBe(true);
+    expect(cov(batched.inv, "elasticloadbalancing:DescribeLoadBalancers (classic)")).toMatchObject({ status: "ok", count: 45 });
+    await batched.server.close();
+    server = undefined;
+
+    const { inv } = await discover({ denied: ["elasticloadbalancing:DescribeTags"] });
+    expect(cov(inv, "elasticloadbalancing:DescribeLoadBalancers (classic)")).toMatchObject({ status: "partial", count: 2 });
+    expect(cov(inv, "elasticloadbalancing:DescribeLoadBalancers (classic)")?.reason).toMatch(/^AccessDenied: 1 follow-up read\(s\) failed, first DescribeTags legacy-checkout…: .*not authorized to perform: elasticloadbalancing:DescribeTags/);
+    expect(inv.resources.find((r) => r.name === "legacy-checkout")).toMatchObject({ tags: {}, attributes: { targets: [arn("instance", "i-0web1"), arn("instance", "i-0web2")] } });
   });
 
   it("pages every list (ListClusters, ListServices, ListTasks, EKS ListClusters, classic Marker) and batches DescribeServices by 10", async () => {

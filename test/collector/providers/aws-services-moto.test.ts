@@ -6,7 +6,9 @@ import { memoryLogger } from "../../../collector/src/log.js";
 import { discoverAwsAccounts } from "../../../collector/src/providers/aws/accounts.js";
 import { discoverAws } from "../../../collector/src/providers/aws/index.js";
 import { startEc2Server } from "../../../collector/sample-cloud/ec2-server.js";
+import { loadBalancersV2 } from "../../../collector/src/providers/aws/services/load-balancers.js";
 import { type Moto, startMoto } from "../fixtures/moto.js";
+import { startRecordingProxy } from "../fixtures/recording-proxy.js";
 
 // The real @aws-sdk clients (EC2, ELBv2, RDS, Lambda, S3, STS) against moto's server mode.
 const SEED = readFileSync(join(import.meta.dirname, "../fixtures/moto-seed.py"), "utf8");
@@ -93,5 +95,30 @@ describe("AWS services beyond EC2, against moto", () => {
     // The third account holds nothing: its coverage is still there, all ok (an empty account is a fact, not an error).
     expect(inv.coverage.filter((c) => c.account === THIRD).every((c) => c.status === "ok")).toBe(true);
     expect(log.lines.filter((l) => l.msg === "discovering account")).toHaveLength(3);
+  });
+
+  it("ELBv2 tags (a pci:scope tag) reach the resources, read 20 ARNs a DescribeTags call", async () => {
+    // 23 load balancers in a region of their own, every one tagged.
+    moto.python(`
+import boto3
+ec2 = boto3.client("ec2", region_name="us-west-2"); elb = boto3.client("elbv2", region_name="us-west-2")
+vpc = ec2.create_vpc(CidrBlock="10.70.0.0/16")["Vpc"]["VpcId"]
+a = ec2.create_subnet(VpcId=vpc, CidrBlock="10.70.1.0/24", AvailabilityZone="us-west-2a")["Subnet"]["SubnetId"]
+b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.70.2.0/24", AvailabilityZone="us-west-2b")["Subnet"]["SubnetId"]
+for k in range(23):
+    elb.create_load_balancer(Name=f"tagged-{k}", Subnets=[a, b], Scheme="internal", Type="application", Tags=[{"Key": "pci:scope", "Value": "in" if k % 2 else "out"}, {"Key": "n", "Value": str(k)}])
+`);
+    const proxy = await startRecordingProxy(moto.url);
+    try {
+      const inv = await discoverAws({ regions: ["us-west-2"], accountId: home.account, families: [], services: [loadBalancersV2], clientConfig: { ...clientConfig(), endpoint: proxy.url }, maxAttempts: 1, log: memoryLogger() });
+      expect(inv.coverage.map((c) => [c.service, c.status, c.count])).toEqual([["elasticloadbalancing:DescribeLoadBalancers", "ok", 23]]);
+      const lbs = inv.resources.filter((r) => r.kind === "load_balancer");
+      expect(lbs).toHaveLength(23);
+      for (const lb of lbs) expect(lb.tags).toEqual({ "pci:scope": Number(lb.name.split("-")[1]) % 2 ? "in" : "out", n: lb.name.split("-")[1] });
+      const tagCalls = proxy.seen.filter((r) => new URLSearchParams(r.body).get("Action") === "DescribeTags");
+      expect(tagCalls.map((r) => [...new URLSearchParams(r.body).keys()].filter((k) => k.startsWith("ResourceArns.member.")).length)).toEqual([20, 3]);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -196,7 +196,7 @@ describe("transit gateway routes and links between families", () => {
   });
 
   it("ELBv2 IP targets resolve to awsvpc ECS services; endpoints and services take their interfaces' addresses", () => {
-    const lb = loadBalancersV2.transform([{ lb: { LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/tok/1", Scheme: "internal" }, targetGroups: [{ group: { TargetGroupArn: "tg", Port: 8443, Protocol: "HTTPS" }, targets: ["10.10.1.31"] }] }], ctx).resources;
+    const lb = loadBalancersV2.transform([{ lb: { LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/tok/1", Scheme: "internal" }, targetGroups: [{ group: { TargetGroupArn: "tg", Port: 8443, Protocol: "HTTPS" }, targets: ["10.10.1.31"] }], tags: {} }], ctx).resources;
     const svc = ecsServices.transform([{ service: { serviceArn: "arn:aws:ecs:us-east-1:111122223333:service/payments/tokenizer", serviceName: "tokenizer" }, tasks: [{ group: "service:tokenizer", attachments: [{ type: "ElasticNetworkInterface", details: [{ name: "networkInterfaceId", value: "eni-0t1" }, { name: "privateIPv4Address", value: "10.10.1.31" }] }] }] }], ctx).resources;
     const vpce = vpcEndpoints.transform([{ VpcEndpointId: "vpce-1", VpcEndpointType: "Interface", NetworkInterfaceIds: ["eni-0e1"], State: "Available" }], ctx).resources;
     const nics = networkInterfaces.transform([
