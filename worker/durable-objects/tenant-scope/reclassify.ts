@@ -107,12 +107,18 @@ export function classifyGraph(
   let shared: Reason | undefined;
   const upserts: { uid: string; scope: Scope; confidence: number; text: string; hash: number; scopeChanged: boolean }[] = [];
   // Incremental: only the re-decided rows can differ, and only the stored shared reason may be referred to.
+  const isSharedReason = new Map<Reason, boolean>();
   for (const d of (incremental ?? decisions).values()) {
     const only = d.reasons.length === 1 ? d.reasons[0]! : undefined;
     let text: string;
     if (incremental !== undefined) {
-      text = JSON.stringify(d.reasons);
-      if (only !== undefined && Object.isFrozen(only) && graph.sharedReason !== null && JSON.stringify(only) === graph.sharedReason) text = SHARED_REASONS;
+      // The shared reason is one frozen object for every decision that carries it: compare its text once per object.
+      let isShared = false;
+      if (only !== undefined && Object.isFrozen(only) && graph.sharedReason !== null) {
+        isShared = isSharedReason.get(only) ?? (JSON.stringify(only) === graph.sharedReason);
+        isSharedReason.set(only, isShared);
+      }
+      text = isShared ? SHARED_REASONS : JSON.stringify(d.reasons);
     } else if (only !== undefined && Object.isFrozen(only) && (shared === undefined || shared === only)) {
       shared = only;
       text = SHARED_REASONS;
