@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatStatus, type StatusReport } from "../../collector/src/status.js";
 import { type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { type Moto, startMoto } from "./fixtures/moto.js";
 
@@ -90,4 +91,17 @@ describe("collector status", () => {
     expect(after).toMatch(new RegExp(`s3 s3://${BUCKET}/AWSLogs/: ok\\n\\s+last run read 0 record\\(s\\) from 0 object\\(s\\); 2 recent object\\(s\\) marked read`));
     expect(after).toMatch(new RegExp(`cloudwatch us-east-1:${GROUP}: not configured in the last run; newest event read at`));
   }, 240_000);
+
+  it("names the role a source in another account was read through", () => {
+    const roleArn = "arn:aws:iam::111122223333:role/psg-log-reader";
+    const report: StatusReport = {
+      enrolled: true, collectorId: "col_1", tenantId: "ten_1", apiUrl: "https://api.example", nextSeq: 4, spooled: [], rejected: 0,
+      lastRun: { ok: true, startedAt: "2026-11-23T10:00:00.000Z", finishedAt: "2026-11-23T10:00:05.000Z", collectorId: "col_1", counts: { resources: 0, rules: 0, routes: 0, edges: 1, flowRecords: 1 }, batches: [], sent: [], rejected: [], pending: [], skipped: [] },
+      flowSources: [{
+        kind: "s3", location: "s3://archive/AWSLogs/", position: "1 recent object(s) marked read; everything modified before 2026-11-23T09:00:00.000Z done",
+        lastRead: { kind: "s3", key: "s3://archive/AWSLogs/", source: "s3://archive/AWSLogs/", units: 1, records: 1, roleArn, coverage: { provider: "aws", account: "archive", region: "", service: "s3:GetObject", kinds: ["other"], status: "ok", count: 1 } },
+      }],
+    };
+    expect(formatStatus(report)).toContain(`s3 s3://archive/AWSLogs/ via ${roleArn}: ok\n      last run read 1 record(s) from 1 object(s); 1 recent object(s) marked read`);
+  });
 });
