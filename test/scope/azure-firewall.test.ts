@@ -4,7 +4,9 @@ import { Resource, Route, Rule } from "../../contract/index.js";
 import { linkAzure } from "../../collector/src/providers/azure/link.js";
 import { networkInterfaces, routeTables, virtualNetworks } from "../../collector/src/providers/azure/network.js";
 import { azureFirewalls } from "../../collector/src/providers/azure/security.js";
+import { classify } from "../../worker/scope/classify.js";
 import { buildNetworkModel, canReach } from "../../worker/scope/reachability/index.js";
+import { input } from "./builders.js";
 
 // One VNet: an app subnet and a CDE subnet whose route tables send each other's range to the
 // Azure Firewall in AzureFirewallSubnet, everything in the shapes the collector's transforms send.
@@ -20,7 +22,7 @@ const ALLOW_APP_TO_DB = { name: "app-db", priority: 200, action: { type: "Allow"
 const DENY_SSH = { name: "no-ssh", priority: 100, action: { type: "Deny" as const }, rules: [{ name: "ssh", protocols: ["Any" as const], sourceAddresses: ["*"], destinationAddresses: ["10.0.0.0/16"], destinationPorts: ["22"] }] };
 const ALLOW_ALL_SSH = { name: "ssh", priority: 300, action: { type: "Allow" as const }, rules: [{ name: "ssh", protocols: ["TCP" as const], sourceAddresses: ["10.0.1.0/24"], destinationAddresses: ["10.0.2.0/24"], destinationPorts: ["22"] }] };
 
-function build(o: { firewall?: Partial<AzureFirewall>; policyUnread?: boolean; link?: boolean } = {}) {
+function inventory(o: { firewall?: Partial<AzureFirewall>; policyUnread?: boolean; link?: boolean } = {}) {
   const firewall: AzureFirewall = {
     id: `${RG}/azureFirewalls/hub-fw`, name: "hub-fw", location: "westeurope",
     ipConfigurations: [{ name: "cfg", privateIPAddress: "10.0.254.4", subnet: { id: sub("AzureFirewallSubnet") } }],
@@ -44,8 +46,10 @@ function build(o: { firewall?: Partial<AzureFirewall>; policyUnread?: boolean; l
   const resources = parts.flatMap((p) => p.resources);
   const routes = parts.flatMap((p) => p.routes);
   if (o.link !== false) linkAzure(resources, routes);
-  return buildNetworkModel({ resources: resources.map((r) => Resource.parse(r)), rules: parts.flatMap((p) => p.rules).map((r) => Rule.parse(r)), routes: routes.map((r) => Route.parse(r)) });
+  return { resources: resources.map((r) => Resource.parse(r)), rules: parts.flatMap((p) => p.rules).map((r) => Rule.parse(r)), routes: routes.map((r) => Route.parse(r)) };
 }
+
+const build = (o: Parameters<typeof inventory>[0] = {}) => buildNetworkModel(inventory(o));
 
 describe("a route through an Azure Firewall", () => {
   it("passes where a rule matches the source (ingress half) and the destination and port (egress half), naming that rule", () => {
@@ -75,6 +79,15 @@ describe("a route through an Azure Firewall", () => {
     const m = build({ link: false });
     expect(canReach(m, APP, DB, 5432)!.reachable).toBe(true);
     expect(canReach(m, APP, DB, 3306)!.blockedBy).toMatchObject({ step: "firewall", action: "implicit_deny" });
+  });
+
+  it("is in the CDE path of the CDE subnet routed through it, whether the route names it by uid or by address", () => {
+    for (const link of [true, false]) {
+      const inv = inventory({ link });
+      const resources = inv.resources.map((r) => (r.uid === DB ? { ...r, tags: { "pci:scope": "cde" } } : r));
+      const d = classify(input({ resources, rules: inv.rules, routes: inv.routes })).get(FW)!;
+      expect(d.reasons[0], `link ${link}`).toMatchObject({ rule: "cde.in_path", evidence: expect.arrayContaining([expect.objectContaining({ type: "route", tableUid: `${RG}/routeTables/cde`.toLowerCase() })]) });
+    }
   });
 
   it("stays 'not evaluated' when the firewall's rules could not be read (never blocked without evidence)", () => {

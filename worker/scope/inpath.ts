@@ -52,7 +52,8 @@ export function inPathHits(graph: ScopeGraph, model: NetworkModel, cde: Uint8Arr
       for (const pr of model.routes.get(table) ?? []) {
         const uid = pr.route.target.uid;
         if (!pr.active || uid === undefined || pr.route.target.kind === "local") continue;
-        const k = graph.index.get(uid) ?? (pr.route.target.kind === "transit_gateway" ? sharedGateways.get(gatewayId(uid)) : undefined);
+        // A shared transit gateway is matched by id; an appliance named by address (ip:…) by the firewall owning it.
+        const k = graph.index.get(uid) ?? (pr.route.target.kind === "transit_gateway" ? sharedGateways.get(gatewayId(uid)) : graph.index.get(model.firewalls.get(uid)?.uid ?? ""));
         if (k === undefined || cde[k] || !GATEWAY_KINDS.has(graph.resources[k]!.kind)) continue;
         note(k, "carries traffic of", [
           { type: "route", routeId: pr.route.id, tableUid: pr.route.tableUid, destination: pr.route.destination, target: `${pr.route.target.kind}:${uid}` },
