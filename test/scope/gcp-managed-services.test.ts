@@ -3,6 +3,7 @@ import { Resource, Route, Rule } from "../../contract/index.js";
 import { cloudSqlInstances, type CloudSqlInstance } from "../../collector/src/providers/gcp/cloudsql.js";
 import { instances } from "../../collector/src/providers/gcp/compute.js";
 import { firewalls } from "../../collector/src/providers/gcp/firewalls.js";
+import { gkeClusters } from "../../collector/src/providers/gcp/gke.js";
 import { linkGcp } from "../../collector/src/providers/gcp/link.js";
 import { networks, routes, subnetworks } from "../../collector/src/providers/gcp/network.js";
 import { buildNetworkModel, canReach, internetExposures } from "../../worker/scope/reachability/index.js";
@@ -79,5 +80,27 @@ describe("a Cloud SQL instance with only a public IP (in no network)", () => {
     expect(internetExposures(model(office), `${SQL}/office`)).toEqual([]);
     const none = sql("none", [{ type: "PRIMARY", ipAddress: "34.76.2.4" }], { ipv4Enabled: true, authorizedNetworks: [] });
     expect(internetExposures(model(none), `${SQL}/none`)).toEqual([]);
+  });
+});
+
+describe("a GKE control plane (private endpoint in the master range, not in the node subnet)", () => {
+  const GKE = "https://container.googleapis.com/v1/projects/shop/locations/europe-west1/clusters/cards";
+  const cluster = gkeClusters.transform([{
+    name: "cards", selfLink: GKE, location: "europe-west1", networkConfig: { network: "projects/shop/global/networks/cde-vpc", subnetwork: "projects/shop/regions/europe-west1/subnetworks/app" },
+    privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: true, masterIpv4CidrBlock: "172.16.0.0/28", privateEndpoint: "172.16.0.2" },
+    masterAuthorizedNetworksConfig: { enabled: true, cidrBlocks: [{ cidrBlock: "10.10.0.0/24" }] },
+  }], ctx);
+  // A hardened VM: egress denied everywhere except to the control plane's range.
+  const hardened = [
+    { name: "deny-all-egress", selfLink: `${C}/global/firewalls/deny-all-egress`, network: VPC, direction: "EGRESS", priority: 65000, denied: [{ IPProtocol: "all" }], destinationRanges: ["0.0.0.0/0"] },
+    { name: "allow-master", selfLink: `${C}/global/firewalls/allow-master`, network: VPC, direction: "EGRESS", priority: 100, allowed: [{ IPProtocol: "tcp", ports: ["443"] }], destinationRanges: ["172.16.0.0/28"] },
+  ];
+
+  it("is matched by its own address: an egress rule allowing the master range lets the VM reach it", () => {
+    const m = model(cluster, hardened);
+    const a = canReach(m, VM, GKE, 443)!;
+    expect(a.reachable).toBe(true);
+    expect(a.hops).toContainEqual(expect.objectContaining({ step: "source_egress", action: "allow", ruleId: expect.stringContaining("allow-master") }));
+    expect(canReach(m, VM, GKE, 10250)!.reachable).toBe(false);
   });
 });

@@ -34,8 +34,12 @@ class ResourceEndpoint implements Endpoint {
     const first = model.resources[list[0]!]!;
     const net = networkOf(first);
     this.uid = first.uid;
-    this.subnetUid = net.subnets.find((s) => model.subnets.has(s)) ?? net.subnets[0];
-    this.subnet = this.subnetUid === undefined ? undefined : model.subnets.get(this.subnetUid);
+    const subnetUid = net.subnets.find((s) => model.subnets.has(s)) ?? net.subnets[0];
+    const subnet = subnetUid === undefined ? undefined : model.subnets.get(subnetUid);
+    // A managed control plane (GKE) listed in its node subnet but addressed outside it is peered into the network, in no subnet of it.
+    const peeredIn = first.kind === "k8s_cluster" && subnet?.range !== undefined && outside(net.privateIps, subnet.range);
+    this.subnetUid = peeredIn ? undefined : subnetUid;
+    this.subnet = peeredIn ? undefined : subnet;
     this.network = net.networks[0] ?? this.subnet?.network;
     this.provider = first.provider;
     this.groups = net.securityGroups;
@@ -69,6 +73,17 @@ class ResourceEndpoint implements Endpoint {
     }
     return this.span;
   }
+}
+
+function outside(ips: readonly string[], range: Range): boolean {
+  let any = false;
+  for (const ip of ips) {
+    const v = ipv4ToInt(ip);
+    if (v < 0) continue;
+    if (v >= range.first && v <= range.last) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** An endpoint for resources that share subnet, network and security groups (indices into model.resources). */
