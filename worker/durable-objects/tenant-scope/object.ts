@@ -140,6 +140,8 @@ export class TenantScope extends DurableObject<Env> implements TenantScopeRpc {
       if (changed) writeMeta(this.sql, "dirty", "1");
     });
     if (!result) throw new Error("applyBatch produced no result");
+    // A rejected part changes nothing, not even these stats.
+    if (result.outcome === "rejected") return result;
     this.lastApply = { at: now, kind: batch.kind, ms: Date.now() - applyStart, rows: flowRows?.length ?? 0 };
     // Committed: now the in-memory graph may follow.
     if (scanCommitted) {
