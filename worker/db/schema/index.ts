@@ -9,3 +9,4 @@ export * from "./sessions.js";
 export * from "./invites.js";
 export * from "./evidence.js";
 export * from "./share-links.js";
+export * from "./scan-coverage.js";

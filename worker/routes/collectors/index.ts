@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../context.js";
+import { collectorCoverageRoute } from "./coverage.js";
 import { enrollCollectorRoute } from "./enroll.js";
 import { listCollectorsRoute } from "./list.js";
 import { revokeCollectorRoute } from "./revoke.js";
@@ -7,4 +8,5 @@ import { revokeCollectorRoute } from "./revoke.js";
 export const collectorRoutes = new Hono<AppEnv>()
   .route("/enroll", enrollCollectorRoute)
   .route("/", listCollectorsRoute)
-  .route("/", revokeCollectorRoute);
+  .route("/", revokeCollectorRoute)
+  .route("/", collectorCoverageRoute);

@@ -3,6 +3,7 @@ import type { Batch, IngestResponse } from "../../../contract/index.js";
 import type { ServiceCtx } from "../../context.js";
 import { batches, collectors } from "../../db/schema/index.js";
 import { ApiError } from "../../errors/index.js";
+import { coverageWrites } from "../collectors/coverage.js";
 
 export interface IngestInput {
   collectorId: string;
@@ -79,6 +80,7 @@ export async function ingestBatch(ctx: ServiceCtx & { blobs: R2Bucket }, input: 
 
   const now = ctx.now();
   await ctx.db.batch([
+    ...(input.batch.kind === "inventory" ? coverageWrites(ctx.db, collectorId, input.batch, result.commit !== undefined, now) : []),
     ctx.db.update(batches, { status: "applied", appliedAt: now }, thisSeq),
     ctx.db.update(
       collectors,

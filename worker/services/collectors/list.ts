@@ -1,6 +1,7 @@
 import { asc } from "drizzle-orm";
 import type { ServiceCtx } from "../../context.js";
 import { collectors, type CollectorRow } from "../../db/schema/index.js";
+import { coverageByCollector, type CollectorCoverage } from "./coverage.js";
 
 export interface CollectorView {
   id: string;
@@ -30,7 +31,12 @@ export function collectorView(row: CollectorRow): CollectorView {
   };
 }
 
-export async function listCollectors(ctx: ServiceCtx): Promise<CollectorView[]> {
-  const rows = await ctx.db.select(collectors, { orderBy: [asc(collectors.createdAt), asc(collectors.id)] });
-  return rows.map(collectorView);
+/** A listed collector with what its last complete scan could not read (null before its first). */
+export interface CollectorListItem extends CollectorView {
+  coverage: CollectorCoverage | null;
+}
+
+export async function listCollectors(ctx: ServiceCtx): Promise<CollectorListItem[]> {
+  const [rows, coverage] = await Promise.all([ctx.db.select(collectors, { orderBy: [asc(collectors.createdAt), asc(collectors.id)] }), coverageByCollector(ctx)]);
+  return rows.map((row) => ({ ...collectorView(row), coverage: coverage.get(row.id) ?? null }));
 }
