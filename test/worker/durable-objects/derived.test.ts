@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Route, Rule } from "../../../contract/index.js";
 import { tenantScope } from "../../../worker/durable-objects/tenant-scope/client.js";
+import type { ClassificationTimings } from "../../../worker/durable-objects/tenant-scope/interface.js";
 import type { TenantScope } from "../../../worker/durable-objects/tenant-scope/object.js";
 import { FLOW_EDGE_COLUMNS, flowEdgeFromRow, overrideFromRow, RESOURCE_COLUMNS, resourceFromRow, type FlowEdgeRow, type OverrideRow, type ResourceRow } from "../../../worker/durable-objects/tenant-scope/rows.js";
 import { readMeta } from "../../../worker/durable-objects/tenant-scope/schema.js";
@@ -58,6 +59,18 @@ async function expectDerivedEqualsFreshComputation(tenantId: string): Promise<vo
       )
       .one().n;
     expect(mismatched).toBe(0);
+  });
+}
+
+/** The rows a classification writes that carry no time: decisions, the shared reason, the drift snapshot. */
+async function classificationRows(tenantId: string) {
+  return runInDurableObject(tenantScope(env, tenantId), (_instance: TenantScope, state) => {
+    const sql = state.storage.sql;
+    return {
+      decisions: sql.exec("SELECT uid, scope, confidence, reasons FROM decisions ORDER BY uid").toArray(),
+      shared: readMeta(sql, "shared_reason"),
+      snapshot: sql.exec("SELECT part, key, json FROM drift_snapshot ORDER BY part, key").toArray(),
+    };
   });
 }
 
@@ -143,5 +156,32 @@ describe("TenantScope: violations and drift stored with the decisions", () => {
     expect(await model()).not.toBeNull();
     expect((await ingest(c, inventory("s2") as never, seq())).status).toBe(200);
     expect((await path()).json.reachable).toBe(true);
+  });
+
+  it("a full run in a warm object (stored decisions and snapshot in memory, unchanged items skipped) stores what a cold one stores", async () => {
+    const { t } = await scopeTenant({ flows: true });
+    const id = t.tenantId;
+    // An override moves the CRM and with it other decisions' reasons; a new justification changes
+    // only its reasons' text (same scope and confidence); removing it moves them back.
+    for (const change of [
+      () => call("POST", "/v1/overrides", { key: t.admin, body: { uid: U.crm, scope: "connected", justification: "Reads card tokens for refunds" } }),
+      () => call("POST", "/v1/overrides", { key: t.admin, body: { uid: U.crm, scope: "connected", justification: "Reads card tokens for refunds and chargebacks" } }),
+      () => call("DELETE", `/v1/overrides/${encodeURIComponent(U.crm)}`, { key: t.admin }),
+    ]) {
+      expect((await change()).status).toBeLessThan(300);
+      const warm = (await tenantScope(env, id).stats()).lastClassification!;
+      expect(warm).toMatchObject({ mode: "cached", derived: "full" });
+      expect(warm.written).toBeGreaterThan(0);
+      const rows = await classificationRows(id);
+      // The same inputs classified by a cold object, which builds and compares every text: nothing left to write.
+      await evictDurableObject(tenantScope(env, id));
+      const cold = await runInDurableObject(tenantScope(env, id), (instance: TenantScope, state) => {
+        const now = Number(readMeta(state.storage.sql, "classified_at"));
+        return (instance as unknown as { classify(now: number): ClassificationTimings }).classify(now);
+      });
+      expect(cold).toMatchObject({ mode: "full", derived: "full", written: 0 });
+      expect(await classificationRows(id)).toEqual(rows);
+      await expectDerivedEqualsFreshComputation(id);
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { FlowEdge, Provider, Resource, ResourceKind, Route, Rule } from "..
 import type { ClassifierState } from "../../scope/classify.js";
 import type { DerivedState } from "../../scope/derived.js";
 import { EdgeTable } from "../../scope/edges.js";
-import type { Override, Scope } from "../../scope/types.js";
+import type { Override, Scope, ScopeDecision } from "../../scope/types.js";
 import type { ScopeCount, ScopeFilter, ScopeSummary } from "./interface.js";
 import { overrideFromRow, resourceFromRow, type OverrideRow, type ResourceRow } from "./rows.js";
 
@@ -74,6 +74,12 @@ export class TenantGraph {
    * touched. Null when the next classification must derive in full.
    */
   derived: DerivedState | null = null;
+  /**
+   * The decisions, as objects, whose rows are stored now (the last classification's; kept
+   * across override changes, unlike `state`): a full run skips building the text of a decision
+   * equal to its stored one. Null after a load or a failed write: then every text is compared.
+   */
+  storedDecisions: ReadonlyMap<string, ScopeDecision> | null = null;
   /** Uids at the ends of edges added or changed since the last classification. */
   readonly touched = new Set<string>();
   /** Positions in `edges` of the edges added or changed since the last classification. */

@@ -8,6 +8,7 @@ import { recordDrift } from "./drift.js";
 import { setEndpointScope } from "./edge-scopes.js";
 import { hashText, type TenantGraph } from "./graph.js";
 import type { ClassificationTimings, DriftCause, DriftEventView, ScopeSummary } from "./interface.js";
+import { sameJson } from "./same-json.js";
 import { SHARED_REASONS, writeMeta } from "./schema.js";
 import type { StoredSnapshot } from "./snapshot.js";
 import { syncViolationChanges, syncViolations, type ViolationChanges } from "./violations.js";
@@ -52,6 +53,10 @@ export function classifyGraph(
   // the kept state; the classifier says when a full run is needed instead (the CDE set moved).
   let incremental: ReadonlyMap<string, ScopeDecision> | undefined;
   let runMode: ClassificationTimings["mode"] = mode;
+  // The decisions stored now, as objects; until this run's are stored there are none (an
+  // incremental run below patches that map in place).
+  const previous = graph.storedDecisions;
+  graph.storedDecisions = null;
   const state = graph.state;
   if (state !== null && mode === "cached" && !overrideExpiredSince(graph, graph.stateNow, now)) {
     const r = reclassifyTouched(state, graph.edges, graph.touched);
@@ -123,6 +128,14 @@ export function classifyGraph(
       shared = only;
       text = SHARED_REASONS;
     } else {
+      // A full run re-decides everything, but most decisions come out as they were: when the
+      // stored row is the previous run's decision (kept state) with the same reasons, skip
+      // building and hashing its text (the cost of a full run's write; a cold object hashes all).
+      const before = previous?.get(d.uid);
+      if (before !== undefined && !sharedCandidate(before) && !sharedCandidate(d) && before.scope === d.scope && before.confidence === d.confidence) {
+        const prev = graph.decisions.get(d.uid);
+        if (prev !== undefined && prev.scope === d.scope && prev.confidence === d.confidence && sameJson(before.reasons, d.reasons)) continue;
+      }
       text = JSON.stringify(d.reasons);
     }
     const hash = hashText(text);
@@ -173,6 +186,7 @@ export function classifyGraph(
   for (const uid of removed) graph.deleteDecision(uid);
   if (sharedText !== null) graph.sharedReason = sharedText;
   graph.state = nextState;
+  graph.storedDecisions = decisions;
   graph.stateNow = nextStateNow;
   graph.derived = derived;
   graph.touched.clear();
@@ -205,6 +219,11 @@ export function markClassified(storage: DurableObjectStorage, graph: TenantGraph
     writeMeta(sql, "summary", JSON.stringify(summary));
   });
   return summary;
+}
+
+/** One frozen reason alone: stored as the shared reason, not as its own text. */
+function sharedCandidate(d: ScopeDecision): boolean {
+  return d.reasons.length === 1 && Object.isFrozen(d.reasons[0]);
 }
 
 /** An override whose expiry falls in (since, now]: decisions at `now` differ from those at `since`. */

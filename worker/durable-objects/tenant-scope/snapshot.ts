@@ -3,6 +3,16 @@ import { readMeta, writeMeta } from "./schema.js";
 
 type Part = "r" | "d" | "c" | "f" | "s";
 
+const RESOURCE_KEYS = ["uid", "kind", "name"];
+const DECISION_KEYS = ["uid", "scope", "confidence", "rule"];
+
+/** The item has exactly these keys in this order (so equal fields mean an equal text). */
+function sameKeys(o: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (k !== keys[i++]) return false;
+  return i === keys.length;
+}
+
 /**
  * The last drift snapshot (worker/scope/drift.ts), kept in memory and stored one row per item
  * in `drift_snapshot`: a large tenant's snapshot is tens of MB as one value (the row limit is
@@ -38,25 +48,55 @@ export class StoredSnapshot {
     return new StoredSnapshot(s, texts);
   }
 
-  /** Writes the rows that differ from this snapshot (inside the caller's transaction); returns the new stored snapshot. */
+  /**
+   * Writes the rows that differ from this snapshot (inside the caller's transaction); returns
+   * the new stored snapshot. The kept texts follow in place: if the caller's transaction
+   * fails, drop this object (the next classification loads the stored one).
+   */
   save(sql: SqlStorage, next: ScanSnapshot): StoredSnapshot {
-    const texts = new Map<string, string>();
+    const texts = this.texts;
     const put = (part: Part, key: string, json: string) => {
       const k = `${part}\u0000${key}`;
+      if (texts.get(k) === json) return;
       texts.set(k, json);
-      if (this.texts.get(k) !== json) sql.exec("INSERT OR REPLACE INTO drift_snapshot (part, key, json) VALUES (?, ?, ?)", part, key, json);
+      sql.exec("INSERT OR REPLACE INTO drift_snapshot (part, key, json) VALUES (?, ?, ?)", part, key, json);
     };
-    for (const r of next.resources) put("r", r.uid, JSON.stringify(r));
-    for (const d of next.decisions) put("d", d.uid, JSON.stringify(d));
+    const drop = (part: Part, key: string) => {
+      if (!texts.delete(`${part}\u0000${key}`)) return;
+      sql.exec("DELETE FROM drift_snapshot WHERE part = ? AND key = ?", part, key);
+    };
+    // Every item of `snapshot` has its stored text in `texts` (loaded together, or saved
+    // together here and in saveChanges). Resources and decisions (one each per resource)
+    // mostly stay as stored: an item equal, field by field, to the stored one at the same
+    // position is skipped without building its text or its key; when every position holds
+    // the same uid, no stored item of that part is gone either.
+    const before = this.snapshot;
+    const same = <T extends { uid: string }>(part: Part, was: readonly T[], now: readonly T[], keys: readonly string[], equal: (b: T, n: T) => boolean) => {
+      let aligned = was.length === now.length;
+      for (let i = 0; i < now.length; i++) {
+        const n = now[i]!;
+        const b = was[i];
+        if (b === undefined || b.uid !== n.uid) aligned = false;
+        else if (equal(b, n) && sameKeys(b, keys) && sameKeys(n, keys)) continue;
+        put(part, n.uid, JSON.stringify(n));
+      }
+      if (aligned) return;
+      const present = new Set(now.map((n) => n.uid));
+      for (const b of was) if (!present.has(b.uid)) drop(part, b.uid);
+    };
+    same("r", before?.resources ?? [], next.resources, RESOURCE_KEYS, (b, n) => b.kind === n.kind && b.name === n.name);
+    same("d", before?.decisions ?? [], next.decisions, DECISION_KEYS, (b, n) => b.scope === n.scope && b.confidence === n.confidence && b.rule === n.rule);
     for (const c of next.cdeControls) put("c", c.id, JSON.stringify(c));
     for (const f of next.boundaryFlows) put("f", f.key, JSON.stringify(f));
     for (const uid of next.stale) put("s", uid, "1");
-    for (const k of this.texts.keys()) {
-      if (texts.has(k)) continue;
-      const at = k.indexOf("\u0000");
-      sql.exec("DELETE FROM drift_snapshot WHERE part = ? AND key = ?", k.slice(0, at), k.slice(at + 1));
-    }
-    if (this.snapshot === undefined) writeMeta(sql, "snapshot", "1");
+    const gone = <T>(part: Part, was: readonly T[], now: readonly T[], key: (x: T) => string) => {
+      const present = new Set(now.map(key));
+      for (const b of was) if (!present.has(key(b))) drop(part, key(b));
+    };
+    gone("c", before?.cdeControls ?? [], next.cdeControls, (c) => c.id);
+    gone("f", before?.boundaryFlows ?? [], next.boundaryFlows, (f) => f.key);
+    gone("s", before?.stale ?? [], next.stale, (uid) => uid);
+    if (before === undefined) writeMeta(sql, "snapshot", "1");
     return new StoredSnapshot(next, texts);
   }
 
