@@ -1,6 +1,6 @@
 import { api, raise } from "$lib/server/api";
 import { TREND_DAYS } from "$lib/trend/chart";
-import type { CollectorView, DriftEventView, Page, ScopeSummary, ScopeTrend, ViolationView } from "$lib/types";
+import type { CollectorListItem, DriftEventView, Page, ScopeSummary, ScopeTrend, ViolationView } from "$lib/types";
 import type { PageServerLoad } from "./$types";
 
 /** Overview: the scope summary, its trend, open violations, recent drift and collector health, fetched in parallel. */
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
     const [summary, trend, collectors, violations, drift] = await Promise.all([
       client.get<ScopeSummary>("/v1/scope/summary"),
       client.get<ScopeTrend>("/v1/scope/trend", { days: trendDays }),
-      client.get<{ items: CollectorView[] }>("/v1/collectors"),
+      client.get<{ items: CollectorListItem[] }>("/v1/collectors"),
       client.get<Page<ViolationView>>("/v1/violations", { status: "open", limit: 5 }),
       client.get<Page<DriftEventView>>("/v1/drift", { limit: 8 }),
     ]);

@@ -1,11 +1,11 @@
 import { fail } from "@sveltejs/kit";
 import { api, ApiFailure, raise } from "$lib/server/api";
-import type { CollectorView } from "$lib/types";
+import type { CollectorListItem } from "$lib/types";
 import type { Actions, PageServerLoad } from "./$types";
 
 export const load: PageServerLoad = async (event) => {
   try {
-    const { items } = await api(event).get<{ items: CollectorView[] }>("/v1/collectors");
+    const { items } = await api(event).get<{ items: CollectorListItem[] }>("/v1/collectors");
     return { collectors: items, now: Date.now(), welcome: event.url.searchParams.has("welcome") };
   } catch (e) {
     raise(e);
