@@ -152,6 +152,9 @@ describe("violations and the drift snapshot re-derived after a flows batch", () 
         expect(JSON.stringify(currentViolations(derived.state)), `violations after batch ${b}`).toBe(JSON.stringify(fresh.violations));
         // Events: what diffScans of the whole snapshots gives.
         expect(JSON.stringify(re.events)).toBe(JSON.stringify(diffScans(JSON.parse(beforeJson), fresh.snapshot)));
+        // diffScans pairs items by position when both snapshots list the same uids in the same order, by uid otherwise: the same events.
+        const reordered = { ...fresh.snapshot, resources: [...fresh.snapshot.resources].reverse(), decisions: [...fresh.snapshot.decisions].reverse() };
+        expect(JSON.stringify(diffScans(JSON.parse(beforeJson), reordered))).toBe(JSON.stringify(re.events));
         // Changes: applied to the previous violations by id, they give exactly the new ones.
         const patched = new Map(beforeViolations);
         for (const id of re.violations.gone) expect(patched.delete(id), id).toBe(true);

@@ -134,6 +134,13 @@ export function snapshotDecision(d: ScopeDecision): ScanSnapshot["decisions"][nu
   return { uid: d.uid, scope: d.scope, confidence: d.confidence, rule: d.reasons[0]!.rule };
 }
 
+/** The same uids at the same positions (each list's uids are unique, so the same uid sets too). */
+function sameUids(a: readonly { uid: string }[], b: readonly { uid: string }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.uid !== b[i]!.uid) return false;
+  return true;
+}
+
 const IN_SCOPE = new Set<Scope>(["cde", "security_impacting", "connected"]);
 
 function event(kind: DriftKind, severity: Severity, uid: string, before: unknown, after: unknown, summary: string): DriftEvent {
@@ -154,27 +161,35 @@ function scopeSeverity(scope: Scope | undefined, confidence = 1): Severity {
 export function diffScans(before: ScanSnapshot | undefined, after: ScanSnapshot): DriftEvent[] {
   if (before === undefined) return [];
   const out: DriftEvent[] = [];
-  const beforeUids = new Map(before.resources.map((r) => [r.uid, r]));
-  const afterUids = new Map(after.resources.map((r) => [r.uid, r]));
-  const stale = new Set(after.stale);
-  const beforeDecisions = new Map(before.decisions.map((d) => [d.uid, d]));
-  const afterDecisions = new Map(after.decisions.map((d) => [d.uid, d]));
+  // Full runs mostly compare a snapshot with one of the same resources in the same order: then
+  // positions pair items up and the uid maps are not built (100k-entry maps are most of the cost).
+  let beforeDecisions: Map<string, ScanSnapshot["decisions"][number]> | undefined;
+  let afterDecisions: Map<string, ScanSnapshot["decisions"][number]> | undefined;
+  const beforeDecision = (uid: string) => (beforeDecisions ??= new Map(before.decisions.map((d) => [d.uid, d]))).get(uid);
+  const afterDecision = (uid: string) => (afterDecisions ??= new Map(after.decisions.map((d) => [d.uid, d]))).get(uid);
 
-  for (const r of after.resources) {
-    if (beforeUids.has(r.uid)) continue;
-    const d = afterDecisions.get(r.uid);
-    out.push(event("resource_added", scopeSeverity(d?.scope, d?.confidence), r.uid, null, { kind: r.kind, name: r.name, scope: d?.scope ?? null },
-      `New ${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""}`));
+  if (!sameUids(before.resources, after.resources)) {
+    const beforeUids = new Set(before.resources.map((r) => r.uid));
+    const afterUids = new Set(after.resources.map((r) => r.uid));
+    const stale = new Set(after.stale);
+    for (const r of after.resources) {
+      if (beforeUids.has(r.uid)) continue;
+      const d = afterDecision(r.uid);
+      out.push(event("resource_added", scopeSeverity(d?.scope, d?.confidence), r.uid, null, { kind: r.kind, name: r.name, scope: d?.scope ?? null },
+        `New ${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""}`));
+    }
+    for (const r of before.resources) {
+      if (afterUids.has(r.uid) || stale.has(r.uid)) continue;
+      const d = beforeDecision(r.uid);
+      out.push(event("resource_removed", scopeSeverity(d?.scope, d?.confidence), r.uid, { kind: r.kind, name: r.name, scope: d?.scope ?? null }, null,
+        `${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""} is gone from a complete scan`));
+    }
   }
-  for (const r of before.resources) {
-    if (afterUids.has(r.uid) || stale.has(r.uid)) continue;
-    const d = beforeDecisions.get(r.uid);
-    out.push(event("resource_removed", scopeSeverity(d?.scope, d?.confidence), r.uid, { kind: r.kind, name: r.name, scope: d?.scope ?? null }, null,
-      `${r.kind.replace(/_/g, " ")} ${r.name}${d ? ` (${d.scope})` : ""} is gone from a complete scan`));
-  }
-  for (const a of after.decisions) {
+  const aligned = sameUids(before.decisions, after.decisions);
+  for (let i = 0; i < after.decisions.length; i++) {
+    const a = after.decisions[i]!;
     const uid = a.uid;
-    const b = beforeDecisions.get(uid);
+    const b = aligned ? before.decisions[i] : beforeDecision(uid);
     if (b === undefined || b.scope === a.scope) continue;
     const cdeMove = isCde(a) || isCde(b);
     const severity: Severity = cdeMove ? "high" : IN_SCOPE.has(a.scope) !== IN_SCOPE.has(b.scope) ? "medium" : "low";
