@@ -1,5 +1,5 @@
-import { addBoundaryEdge, boundaryOf, byKey, diffScans, isCde, scanSnapshot, snapshotDecision, type BoundaryFlow, type DriftEvent, type ScanSnapshot } from "./drift.js";
-import { EdgeTable, edgeSource, type EdgeSource } from "./edges.js";
+import { addBoundaryEdge, boundaryOf, byKey, cdeEndFilter, diffScans, isCde, scanSnapshot, snapshotDecision, type BoundaryFlow, type DriftEvent, type ScanSnapshot } from "./drift.js";
+import { edgeSource, type EdgeSource } from "./edges.js";
 import { FlowTally } from "./evidence.js";
 import { uidFilter } from "./graph.js";
 import type { NetworkModel } from "./reachability/model.js";
@@ -85,19 +85,6 @@ export function deriveWithState(input: ClassifierInput, decisions: ReadonlyMap<s
   }
   for (const [key, g] of state.unmapped) g.violation = unmappedFound.get(key);
   return { violations, snapshot, state };
-}
-
-/** A cheap first test: could edge j have a CDE end? (Per uid id for a table; exact test otherwise.) */
-function cdeEndFilter(edges: EdgeSource, isCdeUid: (uid: string | undefined) => boolean): (j: number) => boolean {
-  if (!(edges instanceof EdgeTable)) return (j) => isCdeUid(edges.srcUid(j)) || isCdeUid(edges.dstUid(j));
-  const uids = edges.uidList;
-  const flag = new Uint8Array(uids.length);
-  for (let k = 0; k < uids.length; k++) flag[k] = isCdeUid(uids[k]) ? 1 : 0;
-  return (j) => {
-    const s = edges.srcUidIdOf(j);
-    const d = edges.dstUidIdOf(j);
-    return (s >= 0 && flag[s] === 1) || (d >= 0 && flag[d] === 1);
-  };
 }
 
 function joinGroup(state: DerivedState, g: { key: string; cdeUid: string; ip: string }, j: number): void {

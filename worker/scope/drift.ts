@@ -1,6 +1,6 @@
 import type { ClassifierInput, RuleId, Scope, ScopeDecision } from "./types.js";
 import { CONFIRMED_CDE_CONFIDENCE } from "./catalog.js";
-import { edgeSource, type EdgeSource } from "./edges.js";
+import { EdgeTable, edgeSource, type EdgeSource } from "./edges.js";
 import { networkOf, uidFilter } from "./graph.js";
 import { stableHash } from "./hash.js";
 import type { Severity } from "./violations.js";
@@ -82,13 +82,28 @@ export function scanSnapshot(input: ClassifierInput, decisions: ReadonlyMap<stri
   if (cde.size > 0) {
     const isCdeUid = uidFilter(cde);
     const edges = edgeSource(input.edges);
+    const maybe = cdeEndFilter(edges, isCdeUid);
     for (let j = 0; j < edges.length; j++) {
+      if (!maybe(j)) continue;
       const at = boundaryOf(edges, j, isCdeUid);
       if (at !== undefined) addBoundaryEdge(flows, edges, j, at, decisions);
     }
   }
   const boundaryFlows = [...flows.values()].sort(byKey);
   return { resources, decisions: snapDecisions, cdeControls, boundaryFlows, stale: [...(o.stale ?? [])].sort() };
+}
+
+/** A cheap first test: could edge j have a CDE end? (Per uid id for a table; exact test otherwise.) */
+export function cdeEndFilter(edges: EdgeSource, isCdeUid: (uid: string | undefined) => boolean): (j: number) => boolean {
+  if (!(edges instanceof EdgeTable)) return (j) => isCdeUid(edges.srcUid(j)) || isCdeUid(edges.dstUid(j));
+  const uids = edges.uidList;
+  const flag = new Uint8Array(uids.length);
+  for (let k = 0; k < uids.length; k++) flag[k] = isCdeUid(uids[k]) ? 1 : 0;
+  return (j) => {
+    const s = edges.srcUidIdOf(j);
+    const d = edges.dstUidIdOf(j);
+    return (s >= 0 && flag[s] === 1) || (d >= 0 && flag[d] === 1);
+  };
 }
 
 export type BoundaryFlow = ScanSnapshot["boundaryFlows"][number];
