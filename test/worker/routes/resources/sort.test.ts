@@ -91,6 +91,29 @@ describe("GET /v1/resources?sort=&dir=", () => {
     });
   });
 
+  it("a search in name order tests each row on the name index alone (it covers `search`), and still finds names, tags and uids", async () => {
+    const t = await seededTenant();
+    expect((await all(t.read, "sort=name&q=PAYMENTS")).map((r) => r.uid)).toEqual([ARN.pay]);
+    expect((await all(t.read, "sort=name&dir=desc&q=pci:scope%3Dcde")).map((r) => r.uid)).toEqual([ARN.db]);
+    await runInDurableObject(tenantScope(env, t.tenantId), (_i: TenantScope, state) => {
+      const sql = state.storage.sql;
+      const run: [string, unknown[]][] = [];
+      const spy = { exec: (q: string, ...args: unknown[]) => (run.push([q, args]), sql.exec(q, ...(args as never[]))) } as unknown as SqlStorage;
+      for (const dir of ["asc", "desc"] as const) {
+        const first = listSortedResources(spy, { sort: "name", dir, q: "e", limit: 1 });
+        listSortedResources(spy, { sort: "name", dir, q: "e", limit: 1, cursor: first.nextCursor! });
+      }
+      expect(run).toHaveLength(4);
+      for (const [q, args] of run) {
+        const plan = sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${q}`, ...(args as never[])).toArray().map((r) => r.detail).join("\n");
+        expect(plan, q).toMatch(/^(SCAN|SEARCH) r USING INDEX resources_name_search/);
+        // The row is read only once the index entry passed the filter (SQLite's deferred seek).
+        const ops = sql.exec<{ opcode: string }>(`EXPLAIN ${q}`, ...(args as never[])).toArray().map((r) => r.opcode);
+        expect(ops, q).toContain("DeferredSeek");
+      }
+    });
+  });
+
   it("bad input: unknown sort or dir is 400; a cursor is valid only with the sort and dir it came from", async () => {
     const t = await seededTenant();
     expectError(await call("GET", "/v1/resources?sort=size", { key: t.read }), 400, "INVALID_REQUEST");
