@@ -23,6 +23,18 @@ export function mergeInventory(a: Inventory, b: Inventory): Inventory {
   return a;
 }
 
+/** The one log line that ends a provider's discovery: counts, what was not ok, and how long it took. */
+export function logDiscoveryFinished(log: Logger | undefined, provider: Provider, where: Record<string, string[]>, inv: Inventory, started: number): void {
+  log?.info(`${provider} discovery finished`, {
+    ...where,
+    resources: inv.resources.length,
+    rules: inv.rules.length,
+    routes: inv.routes.length,
+    notOk: inv.coverage.filter((c) => c.status !== "ok").map((c) => `${c.account} ${c.region} ${c.service}: ${c.status}`),
+    seconds: (Date.now() - started) / 1000,
+  });
+}
+
 /** How a failed call is reported: denied and throttled are told apart for the log line. */
 export type Failure = "denied" | "throttled" | "failed";
 

@@ -14,6 +14,7 @@ import { AwsServiceClients, type AwsServiceFamily } from "./services/types.js";
 import { subnets } from "./subnets.js";
 import { transitGatewayAttachments, transitGatewayRouteTables, transitGateways } from "./transit-gateways.js";
 import type { AwsFamily } from "./types.js";
+import { logDiscoveryFinished } from "../shared.js";
 import { vpcEndpoints } from "./vpc-endpoints.js";
 import { vpcs } from "./vpcs.js";
 
@@ -128,14 +129,7 @@ export async function discoverAws(opts: AwsDiscoveryOptions): Promise<AwsInvento
     });
   }
   linkDiscovered(inv.resources);
-  log?.info("discovery finished", {
-    regions: opts.regions,
-    resources: inv.resources.length,
-    rules: inv.rules.length,
-    routes: inv.routes.length,
-    notOk: inv.coverage.filter((c) => c.status !== "ok").map((c) => `${c.region} ${c.service}: ${c.status}`),
-    seconds: (Date.now() - started) / 1000,
-  });
+  logDiscoveryFinished(log, "aws", { regions: opts.regions }, inv, started);
   return inv;
 }
 

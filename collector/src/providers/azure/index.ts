@@ -4,7 +4,7 @@ import { SqlManagementClient } from "@azure/arm-sql";
 import type { TokenCredential } from "@azure/core-auth";
 import { ClientSecretCredential, DefaultAzureCredential } from "@azure/identity";
 import type { Logger } from "../../log.js";
-import { coverageOf, emptyInventory, type Inventory, mergeInventory, readList } from "../shared.js";
+import { coverageOf, emptyInventory, type Inventory, logDiscoveryFinished, mergeInventory, readList } from "../shared.js";
 import { applicationGateways, loadBalancers } from "./balancers.js";
 import { virtualMachines } from "./compute.js";
 import { linkAzure } from "./link.js";
@@ -157,13 +157,6 @@ export async function discoverAzure(opts: AzureDiscoveryOptions): Promise<Invent
   const inv = perSubscription.reduce(mergeInventory, emptyInventory());
   // Peerings and load balancers can cross subscriptions: link over everything read.
   linkAzure(inv.resources, inv.routes);
-  opts.log?.info("azure discovery finished", {
-    subscriptions: opts.subscriptions,
-    resources: inv.resources.length,
-    rules: inv.rules.length,
-    routes: inv.routes.length,
-    notOk: inv.coverage.filter((c) => c.status !== "ok").map((c) => `${c.account} ${c.service}: ${c.status}`),
-    seconds: (Date.now() - started) / 1000,
-  });
+  logDiscoveryFinished(opts.log, "azure", { subscriptions: opts.subscriptions }, inv, started);
   return inv;
 }

@@ -10,7 +10,7 @@ import { SubnetworksClient } from "@google-cloud/compute/build/src/v1/subnetwork
 import type { AuthClient } from "google-auth-library";
 import type { ClientOptions } from "google-gax";
 import type { Logger } from "../../log.js";
-import { coverageOf, emptyInventory, type Inventory, mergeInventory, readList } from "../shared.js";
+import { coverageOf, emptyInventory, type Inventory, logDiscoveryFinished, mergeInventory, readList } from "../shared.js";
 import { cloudSqlInstances } from "./cloudsql.js";
 import { forwardingRules, globalForwardingRules, instances } from "./compute.js";
 import { firewalls } from "./firewalls.js";
@@ -170,14 +170,7 @@ export async function discoverGcp(opts: GcpDiscoveryOptions): Promise<Inventory>
     const inv = perProject.reduce(mergeInventory, emptyInventory());
     // Shared VPC: instances of one project sit in another project's network, so link over all.
     linkGcp(inv.resources, inv.routes);
-    opts.log?.info("gcp discovery finished", {
-      projects: opts.projects,
-      resources: inv.resources.length,
-      rules: inv.rules.length,
-      routes: inv.routes.length,
-      notOk: inv.coverage.filter((c) => c.status !== "ok").map((c) => `${c.account} ${c.service}: ${c.status}`),
-      seconds: (Date.now() - started) / 1000,
-    });
+    logDiscoveryFinished(opts.log, "gcp", { projects: opts.projects }, inv, started);
     return inv;
   } finally {
     await Promise.all(Object.values(clients).map((c) => (c as { close(): Promise<void> }).close().catch(() => undefined)));
